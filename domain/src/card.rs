@@ -1,0 +1,200 @@
+//! Card numbers and the codes printed on a card, as a member types them.
+
+use serde::{Deserialize, Serialize};
+
+/// Length of the issuer's card numbers.
+pub const CARD_NUMBER_LEN: usize = 15;
+/// Digits shown to the member after registration.
+pub const DISPLAY_DIGITS: usize = 5;
+/// The security code printed on the front of the card.
+pub const FRONT_CODE_LEN: usize = 4;
+/// The security code printed on the back of the card.
+pub const BACK_CODE_LEN: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CardNumberError {
+    Empty,
+    NotDigits,
+    WrongLength,
+    ChecksumFailed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeError {
+    Empty,
+    NotDigits,
+    WrongLength,
+}
+
+/// A card number that passed the format and Luhn checks: exactly 15 ASCII digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardNumber(String);
+
+impl CardNumber {
+    pub fn parse(input: &str) -> Result<Self, CardNumberError> {
+        let digits =
+            digits_only(input, &[' ', '-', '\u{3000}', '－']).ok_or(CardNumberError::NotDigits)?;
+        if digits.is_empty() {
+            return Err(CardNumberError::Empty);
+        }
+        if digits.len() != CARD_NUMBER_LEN {
+            return Err(CardNumberError::WrongLength);
+        }
+        if !luhn_valid(&digits) {
+            return Err(CardNumberError::ChecksumFailed);
+        }
+        Ok(Self(digits))
+    }
+
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
+    /// The last digits, the only part of the number shown after registration.
+    pub fn last_digits(&self) -> &str {
+        &self.0[CARD_NUMBER_LEN - DISPLAY_DIGITS..]
+    }
+}
+
+// Keeps the full number out of logs and panic messages.
+impl std::fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CardNumber(…{})", self.last_digits())
+    }
+}
+
+/// A security code of the given length, digits only.
+pub fn parse_code(input: &str, len: usize) -> Result<String, CodeError> {
+    let digits = digits_only(input, &[' ', '\u{3000}']).ok_or(CodeError::NotDigits)?;
+    if digits.is_empty() {
+        return Err(CodeError::Empty);
+    }
+    if digits.len() != len {
+        return Err(CodeError::WrongLength);
+    }
+    Ok(digits)
+}
+
+/// The Luhn (mod 10) check used by every card scheme.
+pub fn luhn_valid(digits: &str) -> bool {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Masks a number for display: `•••• 90005`.
+pub fn masked(last_digits: &str) -> String {
+    format!("•••• {last_digits}")
+}
+
+/// Keeps ASCII digits, folds full-width digits (as Japanese keyboards type them) to ASCII, drops the
+/// given separators, and refuses anything else.
+fn digits_only(input: &str, separators: &[char]) -> Option<String> {
+    let mut out = String::with_capacity(input.len());
+    for c in input.trim().chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            c if separators.contains(&c) => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_card_numbers_pass_luhn() {
+        for n in [
+            "371234567890005",
+            "371234567890013",
+            "371234567890021",
+            "371234567890039",
+            "371234567890054",
+        ] {
+            assert!(luhn_valid(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn luhn_refuses_a_changed_digit() {
+        assert!(!luhn_valid("371234567890006"));
+        assert!(!luhn_valid("371234567890015"));
+        assert!(!luhn_valid(""));
+        assert!(!luhn_valid("37123456789000a"));
+    }
+
+    #[test]
+    fn spaces_hyphens_and_full_width_digits_are_accepted() {
+        let n = CardNumber::parse(" 3712 345678 90005 ").unwrap();
+        assert_eq!(n.digits(), "371234567890005");
+        let n = CardNumber::parse("３７１２-３４５６７８-９００２１").unwrap();
+        assert_eq!(n.digits(), "371234567890021");
+        assert_eq!(n.last_digits(), "90021");
+    }
+
+    #[test]
+    fn card_number_errors_are_specific() {
+        assert_eq!(CardNumber::parse("  "), Err(CardNumberError::Empty));
+        assert_eq!(CardNumber::parse("3712x"), Err(CardNumberError::NotDigits));
+        assert_eq!(
+            CardNumber::parse("37123456789000"),
+            Err(CardNumberError::WrongLength)
+        );
+        assert_eq!(
+            CardNumber::parse("4111111111111111"),
+            Err(CardNumberError::WrongLength)
+        );
+        assert_eq!(
+            CardNumber::parse("371234567890006"),
+            Err(CardNumberError::ChecksumFailed)
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_the_full_number() {
+        let n = CardNumber::parse("371234567890005").unwrap();
+        assert_eq!(format!("{n:?}"), "CardNumber(…90005)");
+    }
+
+    #[test]
+    fn codes_must_have_the_exact_length() {
+        assert_eq!(parse_code("1234", FRONT_CODE_LEN).as_deref(), Ok("1234"));
+        assert_eq!(
+            parse_code("１２３４", FRONT_CODE_LEN).as_deref(),
+            Ok("1234")
+        );
+        assert_eq!(
+            parse_code("123", FRONT_CODE_LEN),
+            Err(CodeError::WrongLength)
+        );
+        assert_eq!(
+            parse_code("12a4", FRONT_CODE_LEN),
+            Err(CodeError::NotDigits)
+        );
+        assert_eq!(parse_code("", BACK_CODE_LEN), Err(CodeError::Empty));
+    }
+
+    #[test]
+    fn masked_shows_only_the_last_digits() {
+        assert_eq!(masked("90005"), "•••• 90005");
+    }
+}

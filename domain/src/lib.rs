@@ -1,0 +1,9 @@
+//! The issuer's rules as plain Rust: no I/O, no clock, no framework. Shared by the server (which
+//! enforces them) and the browser (which checks early and draws the strength meter).
+
+pub mod card;
+pub mod credentials;
+pub mod lockout;
+pub mod money;
+pub mod otp;
+pub mod period;
