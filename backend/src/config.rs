@@ -1,0 +1,353 @@
+//! Configuration from the environment. Every policy an issuer may want to set lives here, with the
+//! issuer's published rules as defaults.
+
+use std::path::{Path, PathBuf};
+
+use portal_domain::credentials::{PasswordPolicy, UserIdPolicy};
+use portal_domain::lockout::LockoutPolicy;
+use portal_domain::otp::CodePolicy;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("{0}")]
+    Missing(&'static str),
+    #[error("could not read or write the development key file {path}: {source}")]
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Requests allowed per client address, refilled evenly over a minute.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub sign_in_per_minute: u32,
+    /// Registration and recovery identity checks.
+    pub identity_checks_per_minute: u32,
+    /// Identity checks against one card number, per hour, from anywhere.
+    pub identity_checks_per_card_per_hour: u32,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// Demo data, the mail outbox in the database and `/dev/outbox`.
+    pub demo: bool,
+    /// Key for the keyed hashes of card numbers, security codes and one-time codes.
+    pub secret_key: Vec<u8>,
+    pub user_id: UserIdPolicy,
+    pub password: PasswordPolicy,
+    pub lockout: LockoutPolicy,
+    pub codes: CodePolicy,
+    pub session_idle_secs: i64,
+    pub session_warning_secs: i64,
+    pub session_max_secs: i64,
+    /// How long a registration or recovery may take from identity check to completion.
+    pub flow_ttl_secs: i64,
+    pub max_code_sends: u32,
+    pub rate: RateLimits,
+    /// Password hashes computed at once; each takes about 19 MiB.
+    pub max_concurrent_hashes: usize,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Mark cookies `Secure` (served over https, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+// The key must never reach a log line.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database", &redact_url(&self.database_url))
+            .field("demo", &self.demo)
+            .field("lockout", &self.lockout)
+            .field("session_idle_secs", &self.session_idle_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+pub const DEFAULT_DATABASE: &str = "sqlite://data/portal.db";
+
+impl Config {
+    /// Reads `DATABASE_URL`, `PORTAL_*` and friends. `vars` is the environment (injected for tests).
+    pub fn from_vars(vars: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let demo = flag(&vars, "PORTAL_DEMO", false)?;
+        let database_url = normalize_database_url(
+            &vars("DATABASE_URL")
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_DATABASE.into()),
+        );
+        let secret_key = match vars("PORTAL_SECRET_KEY") {
+            Some(hex_key) => {
+                let key = hex::decode(hex_key.trim()).map_err(|e| ConfigError::Invalid {
+                    name: "PORTAL_SECRET_KEY",
+                    reason: e.to_string(),
+                })?;
+                if key.len() < 32 {
+                    return Err(ConfigError::Invalid {
+                        name: "PORTAL_SECRET_KEY",
+                        reason: "needs at least 32 bytes (64 hex digits)".into(),
+                    });
+                }
+                key
+            }
+            None if demo => {
+                let dir = vars("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into());
+                development_key(&Path::new(&dir).join("dev-secret.key"))?
+            }
+            None => {
+                return Err(ConfigError::Missing(
+                    "PORTAL_SECRET_KEY is required outside demo mode",
+                ));
+            }
+        };
+        let smtp_url = vars("PORTAL_SMTP_URL").filter(|v| !v.trim().is_empty());
+        if !demo && smtp_url.is_none() {
+            return Err(ConfigError::Missing(
+                "PORTAL_SMTP_URL is required outside demo mode",
+            ));
+        }
+        Ok(Self {
+            database_url,
+            demo,
+            secret_key,
+            user_id: UserIdPolicy {
+                min_len: number(&vars, "PORTAL_USER_ID_MIN", 5)?,
+                max_len: number(&vars, "PORTAL_USER_ID_MAX", 20)?,
+            },
+            password: PasswordPolicy {
+                min_len: number(&vars, "PORTAL_PASSWORD_MIN", 8)?,
+                max_len: number(&vars, "PORTAL_PASSWORD_MAX", 128)?,
+                min_strength: number(&vars, "PORTAL_PASSWORD_MIN_STRENGTH", 2)?,
+            },
+            lockout: LockoutPolicy {
+                max_failures: number(&vars, "PORTAL_LOCKOUT_AFTER", 3)?,
+            },
+            codes: CodePolicy {
+                digits: 6,
+                ttl_secs: number(&vars, "PORTAL_CODE_TTL_SECS", 600)?,
+                max_wrong: number(&vars, "PORTAL_CODE_MAX_WRONG", 5)?,
+                resend_after_secs: number(&vars, "PORTAL_CODE_RESEND_SECS", 60)?,
+            },
+            session_idle_secs: number(&vars, "PORTAL_SESSION_IDLE_SECS", 15 * 60)?,
+            session_warning_secs: number(&vars, "PORTAL_SESSION_WARNING_SECS", 2 * 60)?,
+            session_max_secs: number(&vars, "PORTAL_SESSION_MAX_SECS", 8 * 60 * 60)?,
+            flow_ttl_secs: number(&vars, "PORTAL_FLOW_TTL_SECS", 30 * 60)?,
+            max_code_sends: number(&vars, "PORTAL_CODE_MAX_SENDS", 5)?,
+            rate: RateLimits {
+                sign_in_per_minute: number(&vars, "PORTAL_RATE_SIGN_IN_PER_MIN", 60)?,
+                identity_checks_per_minute: number(&vars, "PORTAL_RATE_IDENTITY_PER_MIN", 30)?,
+                identity_checks_per_card_per_hour: number(
+                    &vars,
+                    "PORTAL_RATE_IDENTITY_PER_CARD_PER_HOUR",
+                    20,
+                )?,
+            },
+            max_concurrent_hashes: number(&vars, "PORTAL_MAX_CONCURRENT_HASHES", 4)?,
+            smtp_url,
+            mail_from: vars("PORTAL_MAIL_FROM")
+                .unwrap_or_else(|| "Member Portal <no-reply@portal.example>".into()),
+            trust_forwarded_for: flag(&vars, "PORTAL_TRUST_FORWARDED_FOR", false)?,
+            secure_cookies: flag(&vars, "PORTAL_SECURE_COOKIES", false)?,
+        })
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+}
+
+/// Accepts a PostgreSQL URL, a `sqlite:` URL, or a plain file path (taken as SQLite).
+pub fn normalize_database_url(raw: &str) -> String {
+    let raw = raw.trim();
+    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        return raw.to_string();
+    }
+    let url = if raw.starts_with("sqlite:") {
+        raw.to_string()
+    } else {
+        format!("sqlite://{raw}")
+    };
+    if url.contains("mode=") || url.contains(":memory:") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The file a SQLite URL names, so its folder can be created.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Reads the demo key, or creates it on first start; owner-only permissions.
+fn development_key(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    let io = |source| ConfigError::KeyFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Ok(text) = std::fs::read_to_string(path)
+        && let Ok(key) = hex::decode(text.trim())
+        && key.len() >= 32
+    {
+        return Ok(key);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let key: [u8; 32] = rand::random();
+    std::fs::write(path, hex::encode(key)).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    Ok(key.to_vec())
+}
+
+fn number<T: std::str::FromStr>(
+    vars: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match vars(name) {
+        Some(v) if !v.trim().is_empty() => {
+            v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            })
+        }
+        _ => Ok(default),
+    }
+}
+
+fn flag(
+    vars: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match vars(name).as_deref().map(str::trim) {
+        None | Some("") => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("expected 1 or 0, got {other:?}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(|name| map.get(name).cloned())
+    }
+
+    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn database_urls_accept_paths_and_urls() {
+        assert_eq!(
+            normalize_database_url("data/x.db"),
+            "sqlite://data/x.db?mode=rwc"
+        );
+        assert_eq!(
+            normalize_database_url("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert_eq!(
+            normalize_database_url("postgres://u:p@localhost/db"),
+            "postgres://u:p@localhost/db"
+        );
+        assert_eq!(
+            sqlite_path("sqlite://data/x.db?mode=rwc"),
+            Some(PathBuf::from("data/x.db"))
+        );
+        assert_eq!(sqlite_path("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn policies_come_from_the_environment() {
+        let c = config(&[
+            ("PORTAL_DEMO", "0"),
+            ("PORTAL_SECRET_KEY", KEY),
+            ("PORTAL_SMTP_URL", "smtp://localhost:2525"),
+            ("PORTAL_LOCKOUT_AFTER", "5"),
+            ("PORTAL_PASSWORD_MIN", "12"),
+        ])
+        .unwrap();
+        assert_eq!(c.lockout.max_failures, 5);
+        assert_eq!(c.password.min_len, 12);
+        assert_eq!(c.user_id.max_len, 20);
+        assert_eq!(c.session_idle_secs, 900);
+    }
+
+    #[test]
+    fn production_needs_a_key_and_mail() {
+        assert!(matches!(config(&[]), Err(ConfigError::Missing(_))));
+        assert!(matches!(
+            config(&[("PORTAL_SECRET_KEY", KEY)]),
+            Err(ConfigError::Missing(_))
+        ));
+        assert!(matches!(
+            config(&[
+                ("PORTAL_SECRET_KEY", "abcd"),
+                ("PORTAL_SMTP_URL", "smtp://x")
+            ]),
+            Err(ConfigError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_numbers_are_reported_by_name() {
+        let err = config(&[
+            ("PORTAL_SECRET_KEY", KEY),
+            ("PORTAL_SMTP_URL", "smtp://x"),
+            ("PORTAL_LOCKOUT_AFTER", "x"),
+        ])
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("PORTAL_LOCKOUT_AFTER"));
+    }
+
+    #[test]
+    fn debug_hides_the_key_and_database_password() {
+        let c = config(&[
+            ("PORTAL_SECRET_KEY", KEY),
+            ("PORTAL_SMTP_URL", "smtp://x"),
+            ("DATABASE_URL", "postgres://portal:hunter2@db/portal"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains(KEY));
+    }
+}

@@ -1,0 +1,84 @@
+//! The home screen (D1): cards, this month's spending, the next statement, points.
+
+use portal_domain::api::{CardView, HomeView, NextStatement};
+use portal_domain::period::{BillingCycle, iso_date, month_start, tokyo_date};
+
+use crate::{Portal, PortalResult, SessionUser, now};
+
+impl Portal {
+    pub async fn home(&self, user: &SessionUser) -> PortalResult<HomeView> {
+        let member = self.db.member(user.member_id).await?;
+        let (name_ja, name_en) = member.map(|m| (m.name_ja, m.name_en)).unwrap_or_default();
+        let cards = self.db.visible_cards(user.member_id).await?;
+        let today = tokyo_date(now());
+        // The account the member holds, else the one their family card is on (then only their card).
+        let main_account = cards.iter().find(|c| !c.family).or(cards.first());
+        let (mut month_spending_yen, mut next_statement, mut points) = (0, None, 0);
+        if let Some(card) = main_account {
+            let scope = if card.family { card.card_id } else { 0 };
+            month_spending_yen = self
+                .db
+                .spending_between(
+                    card.account_id,
+                    scope,
+                    &iso_date(month_start(today)),
+                    &iso_date(today),
+                )
+                .await?;
+            if let Some(cycle) = self.db.account_cycle(card.account_id).await? {
+                let cycle = BillingCycle {
+                    closing_day: cycle.closing_day,
+                    payment_day: cycle.payment_day,
+                };
+                let open = cycle.period_containing(today);
+                let last = cycle.previous(&open);
+                let last_amount = self
+                    .db
+                    .statement_amount(card.account_id, &iso_date(last.closing))
+                    .await?;
+                next_statement = Some(match last_amount {
+                    Some(amount) if last.payment >= today => NextStatement {
+                        amount_yen: amount,
+                        payment_date: iso_date(last.payment),
+                        closing_date: iso_date(last.closing),
+                        is_final: true,
+                    },
+                    _ => NextStatement {
+                        amount_yen: self
+                            .db
+                            .spending_between(
+                                card.account_id,
+                                scope,
+                                &iso_date(open.start),
+                                &iso_date(today),
+                            )
+                            .await?,
+                        payment_date: iso_date(open.payment),
+                        closing_date: iso_date(open.closing),
+                        is_final: false,
+                    },
+                });
+            }
+            points = self.db.points_balance(card.account_id).await?;
+        }
+        Ok(HomeView {
+            name_ja,
+            name_en,
+            cards: cards
+                .into_iter()
+                .map(|c| CardView {
+                    product_ja: c.product_ja,
+                    product_en: c.product_en,
+                    holder_ja: c.holder_ja,
+                    holder_en: c.holder_en,
+                    last_digits: c.last_digits,
+                    family: c.family,
+                })
+                .collect(),
+            month_spending_yen,
+            today: iso_date(today),
+            next_statement,
+            points,
+        })
+    }
+}

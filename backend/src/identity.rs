@@ -1,0 +1,118 @@
+//! The identity check shared by registration and recovery: card number, front code and date of
+//! birth must all match one card.
+
+use portal_domain::api::{Field, Problem, Refusal, Reply};
+use portal_domain::card::{CardNumber, CardNumberError, CodeError, FRONT_CODE_LEN, parse_code};
+use portal_domain::period::{iso_date, parse_iso_date};
+
+use crate::crypto::same_digest;
+use crate::{Client, Portal, PortalResult};
+
+/// What the member typed to prove they hold the card.
+#[derive(Debug, Clone, Copy)]
+pub struct IdentityForm<'a> {
+    pub card_number: &'a str,
+    pub front_code: &'a str,
+    pub birth_date: &'a str,
+}
+
+pub(crate) enum IdentityFailure {
+    Invalid(Vec<(Field, Problem)>),
+    Refused(Refusal),
+}
+
+impl IdentityFailure {
+    pub(crate) fn into_reply<T>(self) -> Reply<T> {
+        match self {
+            IdentityFailure::Invalid(problems) => Reply::Invalid(problems),
+            IdentityFailure::Refused(refusal) => Reply::Refused(refusal),
+        }
+    }
+}
+
+impl Portal {
+    /// The member who holds the card, or why not.
+    pub(crate) async fn check_identity(
+        &self,
+        form: IdentityForm<'_>,
+        client: &Client,
+    ) -> PortalResult<Result<i64, IdentityFailure>> {
+        let mut problems = Vec::new();
+        let number = CardNumber::parse(form.card_number)
+            .map_err(|e| {
+                let p = if e == CardNumberError::Empty {
+                    Problem::Required
+                } else {
+                    Problem::CardNumber(e)
+                };
+                problems.push((Field::CardNumber, p));
+            })
+            .ok();
+        let code = parse_code(form.front_code, FRONT_CODE_LEN)
+            .map_err(|e| {
+                let p = if e == CodeError::Empty {
+                    Problem::Required
+                } else {
+                    Problem::Code(e)
+                };
+                problems.push((Field::FrontCode, p));
+            })
+            .ok();
+        let birth = if form.birth_date.trim().is_empty() {
+            problems.push((Field::BirthDate, Problem::Required));
+            None
+        } else {
+            let parsed = parse_iso_date(form.birth_date);
+            if parsed.is_none() {
+                problems.push((Field::BirthDate, Problem::BirthDateInvalid));
+            }
+            parsed
+        };
+        let (Some(number), Some(code), Some(birth)) = (number, code, birth) else {
+            return Ok(Err(IdentityFailure::Invalid(problems)));
+        };
+        if let Err(wait) = self.limits.identity.check(&client.addr) {
+            self.audit(client, "identity_rate_limited", None, None, "")
+                .await;
+            return Ok(Err(IdentityFailure::Refused(Refusal::RateLimited {
+                retry_after_secs: wait,
+            })));
+        }
+        let number_mac = self.keys.card_number_mac(&number);
+        if let Err(wait) = self.limits.identity_per_card.check(&number_mac) {
+            self.audit(
+                client,
+                "identity_rate_limited",
+                None,
+                None,
+                &format!("card …{}", number.last_digits()),
+            )
+            .await;
+            return Ok(Err(IdentityFailure::Refused(Refusal::RateLimited {
+                retry_after_secs: wait,
+            })));
+        }
+        let holder = self.db.card_holder_by_number_mac(&number_mac).await?;
+        let matched = holder.filter(|h| {
+            let code_ok = same_digest(
+                &h.front_code_mac,
+                &self.keys.card_code_mac(&number, "front", &code),
+            );
+            code_ok && h.birth_date == iso_date(birth)
+        });
+        match matched {
+            Some(h) => Ok(Ok(h.member_id)),
+            None => {
+                self.audit(
+                    client,
+                    "identity_check_failed",
+                    None,
+                    None,
+                    &format!("card …{}", number.last_digits()),
+                )
+                .await;
+                Ok(Err(IdentityFailure::Refused(Refusal::CardNotMatched)))
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Server-only services of the member portal. Server functions in the `app` crate hold an
+//! `Arc<Portal>` (from Leptos context) and call one method per request; every rule they apply is in
+//! `portal-domain`, every statement they run is in `store`.
+
+pub mod config;
+pub mod crypto;
+pub mod demo;
+pub mod limits;
+pub mod mailer;
+pub mod passwords;
+pub mod store;
+
+mod home;
+mod identity;
+mod recovery;
+mod registration;
+mod sessions;
+mod sign_in;
+
+use config::Config;
+use crypto::Keys;
+use limits::Limits;
+use mailer::{MailError, Mailer};
+use passwords::{HashError, Passwords};
+use store::Db;
+use store::mail::AuditEntry;
+
+pub use sessions::{FLOW_COOKIE, SESSION_COOKIE, SessionUser, cookie_value};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("storage: {0}")]
+    Store(#[from] sqlx::Error),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
+}
+
+pub type PortalResult<T> = Result<T, PortalError>;
+
+/// Who is asking: the client address used for rate limits and the audit log.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub addr: String,
+}
+
+pub struct Portal {
+    pub config: Config,
+    pub db: Db,
+    keys: Keys,
+    passwords: Passwords,
+    mailer: Mailer,
+    limits: Limits,
+}
+
+/// Current time, Unix seconds (UTC).
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+impl Portal {
+    /// Connects to the database, runs its migrations and, in demo mode, loads the demo members into an
+    /// empty database.
+    pub async fn start(config: Config) -> PortalResult<Self> {
+        let db = Db::connect(&config.database_url).await?;
+        let portal = Self {
+            keys: Keys::new(config.secret_key.clone()),
+            passwords: Passwords::new(config.max_concurrent_hashes)?,
+            mailer: Mailer::from_config(
+                config.demo,
+                config.smtp_url.as_deref(),
+                &config.mail_from,
+            )?,
+            limits: Limits::new(&config.rate),
+            db,
+            config,
+        };
+        if portal.config.demo {
+            demo::seed_if_empty(&portal).await?;
+        }
+        Ok(portal)
+    }
+
+    async fn audit(
+        &self,
+        client: &Client,
+        event: &str,
+        online_user_id: Option<i64>,
+        login_key: Option<&str>,
+        detail: &str,
+    ) {
+        let entry = AuditEntry {
+            event,
+            online_user_id,
+            login_key,
+            client_addr: &client.addr,
+            detail,
+        };
+        if let Err(e) = self.db.audit(&entry, now()).await {
+            tracing::error!(event, error = %e, "audit log write failed");
+        }
+    }
+
+    /// Sends a notice; a failure is logged (without the body) and does not undo what was done.
+    async fn notify(&self, to: &str, subject: &str, body: &str) {
+        if let Err(e) = self.mailer.send(&self.db, to, subject, body, now()).await {
+            tracing::error!(subject, error = %e, "mail not sent");
+        }
+    }
+
+    /// Sends mail that the member needs to go on (a one-time code): a failure is an error.
+    async fn send_required(&self, to: &str, subject: &str, body: &str) -> PortalResult<()> {
+        Ok(self.mailer.send(&self.db, to, subject, body, now()).await?)
+    }
+}

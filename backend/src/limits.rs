@@ -1,0 +1,75 @@
+//! Per-client and per-card rate limits, in memory in each server process. The lockout, which must
+//! hold across processes, lives in the database instead.
+
+use std::hash::Hash;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::RateLimits;
+
+pub struct Limiter<K: Hash + Eq + Clone> {
+    inner: DefaultKeyedRateLimiter<K>,
+    clock: governor::clock::DefaultClock,
+}
+
+impl<K: Hash + Eq + Clone> Limiter<K> {
+    fn new(per_period: u32, period: Duration) -> Self {
+        let burst = NonZeroU32::new(per_period.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(period / burst.get())
+            .unwrap_or_else(|| Quota::per_second(burst))
+            .allow_burst(burst);
+        Self {
+            inner: RateLimiter::keyed(quota),
+            clock: governor::clock::DefaultClock::default(),
+        }
+    }
+
+    /// Ok, or the seconds to wait before the next attempt.
+    pub fn check(&self, key: &K) -> Result<(), u64> {
+        use governor::clock::Clock;
+        self.inner
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()).as_secs().max(1))
+    }
+}
+
+pub struct Limits {
+    pub sign_in: Limiter<String>,
+    pub identity: Limiter<String>,
+    pub identity_per_card: Limiter<String>,
+}
+
+impl Limits {
+    pub fn new(rate: &RateLimits) -> Self {
+        Self {
+            sign_in: Limiter::new(rate.sign_in_per_minute, Duration::from_secs(60)),
+            identity: Limiter::new(rate.identity_checks_per_minute, Duration::from_secs(60)),
+            identity_per_card: Limiter::new(
+                rate.identity_checks_per_card_per_hour,
+                Duration::from_secs(3600),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_allowed_then_refused_with_a_wait() {
+        let limiter = Limiter::new(3, Duration::from_secs(60));
+        let key = "127.0.0.1".to_string();
+        for _ in 0..3 {
+            assert!(limiter.check(&key).is_ok());
+        }
+        let wait = limiter.check(&key).unwrap_err();
+        assert!((1..=20).contains(&wait), "{wait}");
+        assert!(
+            limiter.check(&"10.0.0.1".to_string()).is_ok(),
+            "other clients are not affected"
+        );
+    }
+}

@@ -1,0 +1,306 @@
+//! Forgotten user ID (R6), and forgotten password or locked account (R5, R7): identity check, a
+//! one-time code by e-mail (R9), then a new password, which clears the lock and ends every session.
+
+use portal_domain::api::{CodeSent, Field, Problem, RecoveredUserId, Refusal, Reply, email_hint};
+use portal_domain::credentials::UserId;
+use portal_domain::otp::{
+    CodeRefusal, CodeState, after_wrong_entry, code_usable, normalize_code, resend_wait,
+};
+
+use crate::crypto::{random_code, random_token, same_digest, token_hash};
+use crate::identity::IdentityForm;
+use crate::registration::NewCredentials;
+use crate::store::auth::FlowRow;
+use crate::{Client, Portal, PortalResult, now};
+
+const RESET: &str = "reset";
+
+impl Portal {
+    /// Shows the user ID of the card's online account and notifies the registered address.
+    pub async fn recover_user_id(
+        &self,
+        form: IdentityForm<'_>,
+        client: &Client,
+    ) -> PortalResult<Reply<RecoveredUserId>> {
+        let member_id = match self.check_identity(form, client).await? {
+            Ok(member_id) => member_id,
+            Err(failure) => return Ok(failure.into_reply()),
+        };
+        let Some(user) = self.db.online_user_by_member(member_id).await? else {
+            return Ok(Reply::Refused(Refusal::NotRegistered));
+        };
+        self.audit(client, "user_id_recovered", Some(user.id), None, "")
+            .await;
+        if let Some(member) = self.db.member(member_id).await? {
+            let body = format!(
+                "{name} 様\n\nユーザーIDの確認がありました。お心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。\n\n\
+                 Dear {name_en},\n\nSomeone looked up your user ID after proving they hold your card. If this was not you, call the number on the back of your card.\n",
+                name = member.name_ja,
+                name_en = member.name_en,
+            );
+            self.notify(
+                &member.email,
+                "【会員ポータル】ユーザーID確認のお知らせ / Your user ID was looked up",
+                &body,
+            )
+            .await;
+        }
+        Ok(Reply::Done(RecoveredUserId {
+            user_id: user.display_user_id,
+        }))
+    }
+
+    /// Step 1 of a reset: identity check, then a code to the registered address. Returns the flow
+    /// token for the cookie.
+    pub async fn start_reset(
+        &self,
+        form: IdentityForm<'_>,
+        client: &Client,
+    ) -> PortalResult<Reply<(String, CodeSent)>> {
+        let member_id = match self.check_identity(form, client).await? {
+            Ok(member_id) => member_id,
+            Err(failure) => return Ok(failure.into_reply()),
+        };
+        let Some(user) = self.db.online_user_by_member(member_id).await? else {
+            return Ok(Reply::Refused(Refusal::NotRegistered));
+        };
+        let token = random_token();
+        let flow_hash = token_hash(&token);
+        let now = now();
+        self.db
+            .create_flow(
+                &flow_hash,
+                RESET,
+                member_id,
+                now,
+                now + self.config.flow_ttl_secs,
+            )
+            .await?;
+        self.audit(client, "reset_started", Some(user.id), None, "")
+            .await;
+        match self.send_code(&flow_hash, member_id).await? {
+            Reply::Done(sent) => Ok(Reply::Done((token, sent))),
+            Reply::Invalid(p) => Ok(Reply::Invalid(p)),
+            Reply::Refused(r) => Ok(Reply::Refused(r)),
+        }
+    }
+
+    async fn reset_flow(&self, flow_hash: &str) -> PortalResult<Option<FlowRow>> {
+        let now = now();
+        Ok(self
+            .db
+            .flow(flow_hash)
+            .await?
+            .filter(|f| f.purpose == RESET && f.completed_at.is_none() && f.expires_at > now))
+    }
+
+    /// Where the reset stands, for the code screen: the address hint and the wait before a resend.
+    pub async fn reset_status(&self, flow_token: &str) -> PortalResult<Option<CodeSent>> {
+        let Some(flow) = self.reset_flow(&token_hash(flow_token)).await? else {
+            return Ok(None);
+        };
+        let email = self
+            .db
+            .member(flow.member_id)
+            .await?
+            .map(|m| m.email)
+            .unwrap_or_default();
+        Ok(Some(CodeSent {
+            email_hint: email_hint(&email),
+            resend_wait_secs: resend_wait(
+                flow.code_sent_at.unwrap_or(0),
+                now(),
+                &self.config.codes,
+            ),
+        }))
+    }
+
+    pub async fn resend_code(
+        &self,
+        flow_token: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<CodeSent>> {
+        let flow_hash = token_hash(flow_token);
+        let Some(flow) = self.reset_flow(&flow_hash).await? else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        if flow.code_used_at.is_some() {
+            return Ok(Reply::Refused(Refusal::Code(CodeRefusal::AlreadyUsed)));
+        }
+        self.audit(client, "code_resent", None, None, "").await;
+        self.send_code(&flow_hash, flow.member_id).await
+    }
+
+    async fn send_code(&self, flow_hash: &str, member_id: i64) -> PortalResult<Reply<CodeSent>> {
+        let policy = &self.config.codes;
+        let code = random_code(policy.digits);
+        let mac = self.keys.one_time_code_mac(flow_hash, &code);
+        let now = now();
+        let stored = self
+            .db
+            .store_flow_code(
+                flow_hash,
+                &mac,
+                now,
+                policy.resend_after_secs,
+                self.config.max_code_sends,
+            )
+            .await?;
+        if !stored {
+            let flow = self.db.flow(flow_hash).await?;
+            return Ok(Reply::Refused(match flow {
+                Some(f) if f.code_sends >= i64::from(self.config.max_code_sends) => {
+                    Refusal::TooManyResends
+                }
+                Some(f) => Refusal::ResendWait {
+                    secs: resend_wait(f.code_sent_at.unwrap_or(0), now, policy),
+                },
+                None => Refusal::FlowExpired,
+            }));
+        }
+        let Some(member) = self.db.member(member_id).await? else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        let minutes = policy.ttl_secs / 60;
+        let body = format!(
+            "{name} 様\n\nワンタイムコード: {code}\n有効期限は{minutes}分です。このコードを他人に教えないでください。\n\n\
+             Dear {name_en},\n\nYour one-time code: {code}\nIt is valid for {minutes} minutes. Never share it with anyone.\n",
+            name = member.name_ja,
+            name_en = member.name_en,
+        );
+        self.send_required(
+            &member.email,
+            "【会員ポータル】ワンタイムコード / Your one-time code",
+            &body,
+        )
+        .await?;
+        Ok(Reply::Done(CodeSent {
+            email_hint: email_hint(&member.email),
+            resend_wait_secs: policy.resend_after_secs,
+        }))
+    }
+
+    /// Step 2: the code from the e-mail.
+    pub async fn verify_reset_code(
+        &self,
+        flow_token: &str,
+        code: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<()>> {
+        let policy = self.config.codes;
+        let Some(typed) = normalize_code(code, &policy) else {
+            let problem = if code.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::OneTimeCodeFormat
+            };
+            return Ok(Reply::Invalid(vec![(Field::Code, problem)]));
+        };
+        let flow_hash = token_hash(flow_token);
+        let Some(flow) = self.reset_flow(&flow_hash).await? else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        let (Some(code_mac), Some(sent_at)) = (flow.code_mac.as_deref(), flow.code_sent_at) else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        let state = CodeState {
+            sent_at,
+            wrong_attempts: u32::try_from(flow.code_wrong).unwrap_or(u32::MAX),
+            used: flow.code_used_at.is_some(),
+        };
+        if let Err(refusal) = code_usable(&state, now(), &policy) {
+            return Ok(Reply::Refused(Refusal::Code(refusal)));
+        }
+        if !same_digest(code_mac, &self.keys.one_time_code_mac(&flow_hash, &typed)) {
+            let refusal = match self
+                .db
+                .count_wrong_code(&flow_hash, policy.max_wrong)
+                .await?
+            {
+                Some(wrong) => after_wrong_entry(wrong, &policy),
+                None => CodeRefusal::TooManyAttempts,
+            };
+            self.audit(client, "code_wrong", None, None, "").await;
+            return Ok(Reply::Refused(Refusal::Code(refusal)));
+        }
+        if !self.db.use_flow_code(&flow_hash, now()).await? {
+            return Ok(Reply::Refused(Refusal::Code(CodeRefusal::AlreadyUsed)));
+        }
+        self.audit(client, "code_verified", None, None, "").await;
+        Ok(Reply::Done(()))
+    }
+
+    /// Step 3: the new password. Clears the lock, ends every session of the member, sends a notice.
+    pub async fn finish_reset(
+        &self,
+        flow_token: &str,
+        password: &str,
+        password_confirm: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<()>> {
+        let flow_hash = token_hash(flow_token);
+        let Some(flow) = self
+            .reset_flow(&flow_hash)
+            .await?
+            .filter(|f| f.code_used_at.is_some())
+        else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        let Some(user) = self.db.online_user_by_member(flow.member_id).await? else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        let login_key = UserId::login_key(&user.display_user_id);
+        let new = NewCredentials {
+            user_id: &user.display_user_id,
+            password,
+            password_confirm,
+        };
+        let problems = self.credential_problems(new, Some(&login_key));
+        if !problems.is_empty() {
+            return Ok(Reply::Invalid(problems));
+        }
+        let hash = self.passwords.hash(password).await?;
+        let now = now();
+        if !self.db.complete_flow(&flow_hash, now).await? {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        }
+        self.db.set_password_hash(user.id, &hash, now).await?;
+        let was_locked =
+            self.db.sign_in_failures(&login_key).await? >= self.config.lockout.max_failures;
+        self.db.clear_sign_in_failures(&login_key, now).await?;
+        let ended = self.db.delete_sessions_of(user.id).await?;
+        self.audit(
+            client,
+            "password_reset",
+            Some(user.id),
+            Some(&login_key),
+            &format!("sessions_ended={ended}"),
+        )
+        .await;
+        if was_locked {
+            self.audit(
+                client,
+                "unlocked",
+                Some(user.id),
+                Some(&login_key),
+                "online",
+            )
+            .await;
+        }
+        if let Some(member) = self.db.member(flow.member_id).await? {
+            let body = format!(
+                "{name} 様\n\nパスワードが変更されました。ロックは解除され、他の端末のログインはすべて終了しました。\nお心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。\n\n\
+                 Dear {name_en},\n\nYour password was changed. Your account is unlocked and every other sign-in has ended.\nIf this was not you, call the number on the back of your card.\n",
+                name = member.name_ja,
+                name_en = member.name_en,
+            );
+            self.notify(
+                &member.email,
+                "【会員ポータル】パスワード変更のお知らせ / Your password was changed",
+                &body,
+            )
+            .await;
+        }
+        Ok(Reply::Done(()))
+    }
+}

@@ -1,0 +1,191 @@
+//! Online registration (R1–R3): prove the card, then choose a user ID and a password.
+
+use portal_domain::api::{Field, Problem, Refusal, Reply};
+use portal_domain::credentials::{UserId, password_problems};
+
+use crate::crypto::{random_token, token_hash};
+use crate::identity::IdentityForm;
+use crate::store::is_unique_violation;
+use crate::{Client, Portal, PortalResult, now};
+
+pub(crate) const REGISTER: &str = "register";
+
+/// What the member chose in the second step.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCredentials<'a> {
+    pub user_id: &'a str,
+    pub password: &'a str,
+    pub password_confirm: &'a str,
+}
+
+impl Portal {
+    /// Step 1: the card is checked; returns a token for the flow cookie.
+    pub async fn start_registration(
+        &self,
+        form: IdentityForm<'_>,
+        client: &Client,
+    ) -> PortalResult<Reply<String>> {
+        let member_id = match self.check_identity(form, client).await? {
+            Ok(member_id) => member_id,
+            Err(failure) => return Ok(failure.into_reply()),
+        };
+        if self.db.online_user_by_member(member_id).await?.is_some() {
+            return Ok(Reply::Refused(Refusal::AlreadyRegistered));
+        }
+        let token = random_token();
+        let now = now();
+        self.db
+            .create_flow(
+                &token_hash(&token),
+                REGISTER,
+                member_id,
+                now,
+                now + self.config.flow_ttl_secs,
+            )
+            .await?;
+        Ok(Reply::Done(token))
+    }
+
+    /// The problems with a chosen user ID and password, checked by the configured policy.
+    pub(crate) fn credential_problems(
+        &self,
+        new: NewCredentials<'_>,
+        user_id_fixed: Option<&str>,
+    ) -> Vec<(Field, Problem)> {
+        let mut problems = Vec::new();
+        let user_id = match user_id_fixed {
+            Some(fixed) => fixed.to_string(),
+            None => match UserId::parse(new.user_id, &self.config.user_id) {
+                Ok(id) => id.as_str().to_string(),
+                Err(e) => {
+                    let p = if new.user_id.trim().is_empty() {
+                        Problem::Required
+                    } else {
+                        Problem::UserId(e)
+                    };
+                    problems.push((Field::UserId, p));
+                    new.user_id.trim().to_lowercase()
+                }
+            },
+        };
+        if new.password.is_empty() {
+            problems.push((Field::Password, Problem::Required));
+        } else {
+            problems.extend(
+                password_problems(new.password, &user_id, &self.config.password)
+                    .into_iter()
+                    .map(|p| (Field::Password, Problem::Password(p))),
+            );
+        }
+        if new.password_confirm != new.password {
+            problems.push((Field::PasswordConfirm, Problem::PasswordMismatch));
+        }
+        problems
+    }
+
+    /// Step 2: creates the online account and signs the member in; returns the session token.
+    pub async fn complete_registration(
+        &self,
+        flow_token: &str,
+        new: NewCredentials<'_>,
+        client: &Client,
+    ) -> PortalResult<Reply<String>> {
+        let flow_hash = token_hash(flow_token);
+        let Some(flow) =
+            self.db.flow(&flow_hash).await?.filter(|f| {
+                f.purpose == REGISTER && f.completed_at.is_none() && f.expires_at > now()
+            })
+        else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        let problems = self.credential_problems(new, None);
+        let user_id = match UserId::parse(new.user_id, &self.config.user_id) {
+            Ok(id) if problems.is_empty() => id,
+            _ => return Ok(Reply::Invalid(problems)),
+        };
+        if self
+            .db
+            .online_user_by_member(flow.member_id)
+            .await?
+            .is_some()
+        {
+            return Ok(Reply::Refused(Refusal::AlreadyRegistered));
+        }
+        if self
+            .db
+            .online_user_by_login(user_id.as_str())
+            .await?
+            .is_some()
+        {
+            return Ok(Reply::Refused(Refusal::UserIdTaken));
+        }
+        let hash = self.passwords.hash(new.password).await?;
+        let now = now();
+        let online_user_id = match self
+            .db
+            .create_online_user(
+                flow.member_id,
+                user_id.as_str(),
+                new.user_id.trim(),
+                &hash,
+                now,
+            )
+            .await
+        {
+            Ok(id) => id,
+            // Lost a race with a second tab or another member choosing the same ID.
+            Err(e) if is_unique_violation(&e) => {
+                let refusal = if self
+                    .db
+                    .online_user_by_member(flow.member_id)
+                    .await?
+                    .is_some()
+                {
+                    Refusal::AlreadyRegistered
+                } else {
+                    Refusal::UserIdTaken
+                };
+                return Ok(Reply::Refused(refusal));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.db.complete_flow(&flow_hash, now).await?;
+        // Failures counted against this ID before it existed do not carry over to its owner.
+        self.db
+            .clear_sign_in_failures(user_id.as_str(), now)
+            .await?;
+        self.audit(
+            client,
+            "registered",
+            Some(online_user_id),
+            Some(user_id.as_str()),
+            "",
+        )
+        .await;
+        if let Some(member) = self.db.member(flow.member_id).await? {
+            let body = format!(
+                "{name} 様\n\nオンライン・サービスへのご登録が完了しました。ユーザーID: {id}\nお心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。\n\n\
+                 Dear {name_en},\n\nYour online account is ready. User ID: {id}\nIf this was not you, call the number on the back of your card.\n",
+                name = member.name_ja,
+                name_en = member.name_en,
+                id = new.user_id.trim(),
+            );
+            self.notify(
+                &member.email,
+                "【会員ポータル】ご登録完了のお知らせ / Registration complete",
+                &body,
+            )
+            .await;
+        }
+        let token = self.open_session(online_user_id, client).await?;
+        self.audit(
+            client,
+            "sign_in",
+            Some(online_user_id),
+            Some(user_id.as_str()),
+            "registration",
+        )
+        .await;
+        Ok(Reply::Done(token))
+    }
+}

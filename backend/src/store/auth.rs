@@ -1,0 +1,372 @@
+//! Online users, the sign-in guard, sessions and registration/recovery flows.
+
+use super::{Db, DbResult};
+
+#[derive(Debug, Clone)]
+pub struct OnlineUser {
+    pub id: i64,
+    pub member_id: i64,
+    pub display_user_id: String,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub online_user_id: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowRow {
+    pub purpose: String,
+    pub member_id: i64,
+    pub expires_at: i64,
+    pub code_mac: Option<String>,
+    pub code_sent_at: Option<i64>,
+    pub code_wrong: i64,
+    pub code_sends: i64,
+    pub code_used_at: Option<i64>,
+    pub completed_at: Option<i64>,
+}
+
+type OnlineUserRow = (i64, i64, String, String);
+
+fn online_user((id, member_id, display_user_id, password_hash): OnlineUserRow) -> OnlineUser {
+    OnlineUser {
+        id,
+        member_id,
+        display_user_id,
+        password_hash,
+    }
+}
+
+impl Db {
+    pub async fn online_user_by_login(&self, login_key: &str) -> DbResult<Option<OnlineUser>> {
+        let row: Option<OnlineUserRow> = sqlx::query_as(
+            "SELECT id, member_id, display_user_id, password_hash FROM online_users WHERE login_key = $1",
+        )
+        .bind(login_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(online_user))
+    }
+
+    pub async fn online_user_by_id(&self, id: i64) -> DbResult<Option<OnlineUser>> {
+        let row: Option<OnlineUserRow> = sqlx::query_as(
+            "SELECT id, member_id, display_user_id, password_hash FROM online_users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(online_user))
+    }
+
+    pub async fn online_user_by_member(&self, member_id: i64) -> DbResult<Option<OnlineUser>> {
+        let row: Option<OnlineUserRow> = sqlx::query_as(
+            "SELECT id, member_id, display_user_id, password_hash FROM online_users WHERE member_id = $1",
+        )
+        .bind(member_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(online_user))
+    }
+
+    /// Fails with a unique violation when the member or the login key already has an account.
+    pub async fn create_online_user(
+        &self,
+        member_id: i64,
+        login_key: &str,
+        display_user_id: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> DbResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO online_users (member_id, login_key, display_user_id, password_hash, created_at, password_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(member_id)
+        .bind(login_key)
+        .bind(display_user_id)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn set_password_hash(
+        &self,
+        online_user_id: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE online_users SET password_hash = $2, password_changed_at = $3 WHERE id = $1",
+        )
+        .bind(online_user_id)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes one attempt slot for a login key: the failure count after taking it, or `None` when the
+    /// key is locked. One conditional UPDATE, so parallel attempts on any number of server processes
+    /// never take more slots than `max_failures`.
+    pub async fn reserve_sign_in_attempt(
+        &self,
+        login_key: &str,
+        max_failures: u32,
+        now: i64,
+    ) -> DbResult<Option<u32>> {
+        sqlx::query(
+            "INSERT INTO login_guards (login_key, failures, updated_at) VALUES ($1, 0, $2)
+             ON CONFLICT (login_key) DO NOTHING",
+        )
+        .bind(login_key)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE login_guards
+             SET failures = failures + 1, updated_at = $2,
+                 locked_at = CASE WHEN failures + 1 >= $3 THEN $2 ELSE locked_at END
+             WHERE login_key = $1 AND failures < $3
+             RETURNING failures",
+        )
+        .bind(login_key)
+        .bind(now)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(f,)| u32::try_from(f).unwrap_or(u32::MAX)))
+    }
+
+    /// The right password, or an unlock: the count starts again.
+    pub async fn clear_sign_in_failures(&self, login_key: &str, now: i64) -> DbResult<()> {
+        sqlx::query("UPDATE login_guards SET failures = 0, locked_at = NULL, updated_at = $2 WHERE login_key = $1")
+            .bind(login_key)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn sign_in_failures(&self, login_key: &str) -> DbResult<u32> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT failures FROM login_guards WHERE login_key = $1")
+                .bind(login_key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map_or(0, |(f,)| u32::try_from(f).unwrap_or(u32::MAX)))
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        online_user_id: i64,
+        now: i64,
+        client: &str,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, online_user_id, created_at, last_seen_at, client_addr) VALUES ($1, $2, $3, $3, $4)",
+        )
+        .bind(id_hash)
+        .bind(online_user_id)
+        .bind(now)
+        .bind(client)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRow>> {
+        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT online_user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(
+            row.map(|(online_user_id, created_at, last_seen_at)| SessionRow {
+                online_user_id,
+                created_at,
+                last_seen_at,
+            }),
+        )
+    }
+
+    pub async fn touch_session(&self, id_hash: &str, now: i64) -> DbResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+            .bind(id_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a member (after a password reset). Returns how many ended.
+    pub async fn delete_sessions_of(&self, online_user_id: i64) -> DbResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE online_user_id = $1")
+            .bind(online_user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn delete_expired_sessions(
+        &self,
+        idle_before: i64,
+        created_before: i64,
+    ) -> DbResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn create_flow(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        member_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO flows (token_hash, purpose, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(purpose)
+        .bind(member_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn flow(&self, token_hash: &str) -> DbResult<Option<FlowRow>> {
+        type Row = (
+            String,
+            i64,
+            i64,
+            Option<String>,
+            Option<i64>,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT purpose, member_id, expires_at, code_mac, code_sent_at, code_wrong, code_sends, code_used_at, completed_at
+             FROM flows WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(
+                purpose,
+                member_id,
+                expires_at,
+                code_mac,
+                code_sent_at,
+                code_wrong,
+                code_sends,
+                code_used_at,
+                completed_at,
+            )| {
+                FlowRow {
+                    purpose,
+                    member_id,
+                    expires_at,
+                    code_mac,
+                    code_sent_at,
+                    code_wrong,
+                    code_sends,
+                    code_used_at,
+                    completed_at,
+                }
+            },
+        ))
+    }
+
+    /// Stores a new code for the flow and starts its wrong-entry count again; refuses (false) when
+    /// the flow has already had `max_sends` codes or the last was sent less than `resend_after` ago.
+    pub async fn store_flow_code(
+        &self,
+        token_hash: &str,
+        code_mac: &str,
+        now: i64,
+        resend_after: i64,
+        max_sends: u32,
+    ) -> DbResult<bool> {
+        let done = sqlx::query(
+            "UPDATE flows SET code_mac = $2, code_sent_at = $3, code_wrong = 0, code_sends = code_sends + 1
+             WHERE token_hash = $1 AND code_used_at IS NULL AND completed_at IS NULL
+               AND code_sends < $5 AND (code_sent_at IS NULL OR code_sent_at <= $3 - $4)",
+        )
+        .bind(token_hash)
+        .bind(code_mac)
+        .bind(now)
+        .bind(resend_after)
+        .bind(i64::from(max_sends))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Counts one wrong code entry, up to `max_wrong`; the count after it, or `None` when the code
+    /// had already run out of entries.
+    pub async fn count_wrong_code(
+        &self,
+        token_hash: &str,
+        max_wrong: u32,
+    ) -> DbResult<Option<u32>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE flows SET code_wrong = code_wrong + 1 WHERE token_hash = $1 AND code_wrong < $2 RETURNING code_wrong",
+        )
+        .bind(token_hash)
+        .bind(i64::from(max_wrong))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(n,)| u32::try_from(n).unwrap_or(u32::MAX)))
+    }
+
+    /// Marks the code used; false when it was used already (a second tab, a double submit).
+    pub async fn use_flow_code(&self, token_hash: &str, now: i64) -> DbResult<bool> {
+        let done = sqlx::query(
+            "UPDATE flows SET code_used_at = $2 WHERE token_hash = $1 AND code_used_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks the flow complete; false when it was completed already.
+    pub async fn complete_flow(&self, token_hash: &str, now: i64) -> DbResult<bool> {
+        let done = sqlx::query(
+            "UPDATE flows SET completed_at = $2 WHERE token_hash = $1 AND completed_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

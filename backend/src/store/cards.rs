@@ -1,0 +1,348 @@
+//! Members, card accounts, cards, and the figures the home screen shows.
+
+use super::{Db, DbResult};
+
+/// A card found by its number, with what identity checks compare.
+#[derive(Debug, Clone)]
+pub struct CardHolder {
+    pub card_id: i64,
+    pub member_id: i64,
+    pub front_code_mac: String,
+    pub birth_date: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name_ja: String,
+    pub name_en: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CardRow {
+    pub card_id: i64,
+    pub account_id: i64,
+    pub product_ja: String,
+    pub product_en: String,
+    pub holder_ja: String,
+    pub holder_en: String,
+    pub last_digits: String,
+    pub family: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AccountCycle {
+    pub account_id: i64,
+    pub closing_day: u8,
+    pub payment_day: u8,
+}
+
+pub struct NewTransaction<'a> {
+    pub account_id: i64,
+    pub card_id: i64,
+    pub used_on: &'a str,
+    pub posted_on: Option<&'a str>,
+    pub merchant: &'a str,
+    pub amount_yen: i64,
+    pub foreign: Option<(&'a str, i64)>,
+    pub category: &'a str,
+}
+
+impl Db {
+    pub async fn card_holder_by_number_mac(
+        &self,
+        number_mac: &str,
+    ) -> DbResult<Option<CardHolder>> {
+        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT c.id, c.member_id, c.front_code_mac, m.birth_date
+             FROM cards c JOIN members m ON m.id = c.member_id WHERE c.number_mac = $1",
+        )
+        .bind(number_mac)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(card_id, member_id, front_code_mac, birth_date)| CardHolder {
+                card_id,
+                member_id,
+                front_code_mac,
+                birth_date,
+            },
+        ))
+    }
+
+    pub async fn member(&self, member_id: i64) -> DbResult<Option<Member>> {
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT name_ja, name_en, email FROM members WHERE id = $1")
+                .bind(member_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(name_ja, name_en, email)| Member {
+            name_ja,
+            name_en,
+            email,
+        }))
+    }
+
+    /// The member's own cards and, on accounts they hold, their family members' cards.
+    pub async fn visible_cards(&self, member_id: i64) -> DbResult<Vec<CardRow>> {
+        type Row = (i64, i64, String, String, String, String, String, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT c.id, c.account_id, a.product_ja, a.product_en, m.name_ja, m.name_en, c.last_digits, c.is_family
+             FROM cards c
+             JOIN card_accounts a ON a.id = c.account_id
+             JOIN members m ON m.id = c.member_id
+             WHERE a.primary_member_id = $1 OR c.member_id = $1
+             ORDER BY c.account_id, c.is_family, c.id",
+        )
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    card_id,
+                    account_id,
+                    product_ja,
+                    product_en,
+                    holder_ja,
+                    holder_en,
+                    last_digits,
+                    family,
+                )| CardRow {
+                    card_id,
+                    account_id,
+                    product_ja,
+                    product_en,
+                    holder_ja,
+                    holder_en,
+                    last_digits,
+                    family: family != 0,
+                },
+            )
+            .collect())
+    }
+
+    pub async fn account_cycle(&self, account_id: i64) -> DbResult<Option<AccountCycle>> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT closing_day, payment_day FROM card_accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(closing, payment)| AccountCycle {
+            account_id,
+            closing_day: u8::try_from(closing).unwrap_or(31),
+            payment_day: u8::try_from(payment).unwrap_or(31),
+        }))
+    }
+
+    /// Yen used between two ISO dates inclusive, pending included; `card_id` 0 means every card.
+    pub async fn spending_between(
+        &self,
+        account_id: i64,
+        card_id: i64,
+        from: &str,
+        to: &str,
+    ) -> DbResult<i64> {
+        let (sum,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount_yen), 0) AS BIGINT) FROM transactions
+             WHERE account_id = $1 AND ($2 = 0 OR card_id = $2) AND used_on >= $3 AND used_on <= $4",
+        )
+        .bind(account_id)
+        .bind(card_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(sum)
+    }
+
+    /// The final amount of a closed statement.
+    pub async fn statement_amount(
+        &self,
+        account_id: i64,
+        closing_date: &str,
+    ) -> DbResult<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT amount_yen FROM statements WHERE account_id = $1 AND closing_date = $2",
+        )
+        .bind(account_id)
+        .bind(closing_date)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(a,)| a))
+    }
+
+    pub async fn points_balance(&self, account_id: i64) -> DbResult<i64> {
+        let (sum,): (i64,) =
+            sqlx::query_as("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(sum)
+    }
+
+    pub async fn member_count(&self) -> DbResult<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    pub async fn insert_member(
+        &self,
+        name_ja: &str,
+        name_en: &str,
+        birth_date: &str,
+        email: &str,
+    ) -> DbResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO members (name_ja, name_en, birth_date, email) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(name_ja)
+        .bind(name_en)
+        .bind(birth_date)
+        .bind(email)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn insert_account(
+        &self,
+        primary_member_id: i64,
+        product: (&str, &str),
+        closing_day: u8,
+        payment_day: u8,
+    ) -> DbResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO card_accounts (primary_member_id, product_ja, product_en, closing_day, payment_day)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(primary_member_id)
+        .bind(product.0)
+        .bind(product.1)
+        .bind(i64::from(closing_day))
+        .bind(i64::from(payment_day))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_card(
+        &self,
+        account_id: i64,
+        member_id: i64,
+        number_mac: &str,
+        last_digits: &str,
+        front_code_mac: &str,
+        back_code_mac: &str,
+        family: bool,
+    ) -> DbResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO cards (account_id, member_id, number_mac, last_digits, front_code_mac, back_code_mac, is_family)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(member_id)
+        .bind(number_mac)
+        .bind(last_digits)
+        .bind(front_code_mac)
+        .bind(back_code_mac)
+        .bind(i64::from(family))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Inserts lines in one transaction.
+    pub async fn insert_transactions(&self, lines: &[NewTransaction<'_>]) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for line in lines {
+            sqlx::query(
+                "INSERT INTO transactions
+                 (account_id, card_id, used_on, posted_on, merchant, amount_yen, foreign_currency, foreign_minor, status, category)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(line.account_id)
+            .bind(line.card_id)
+            .bind(line.used_on)
+            .bind(line.posted_on)
+            .bind(line.merchant)
+            .bind(line.amount_yen)
+            .bind(line.foreign.map(|(currency, _)| currency))
+            .bind(line.foreign.map(|(_, minor)| minor))
+            .bind(if line.posted_on.is_some() { "posted" } else { "pending" })
+            .bind(line.category)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Closes a statement at the sum of its period's lines.
+    pub async fn close_statement(
+        &self,
+        account_id: i64,
+        period_start: &str,
+        closing_date: &str,
+        payment_date: &str,
+    ) -> DbResult<i64> {
+        let amount = self
+            .spending_between(account_id, 0, period_start, closing_date)
+            .await?;
+        sqlx::query(
+            "INSERT INTO statements (account_id, period_start, closing_date, payment_date, amount_yen) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account_id)
+        .bind(period_start)
+        .bind(closing_date)
+        .bind(payment_date)
+        .bind(amount)
+        .execute(&self.pool)
+        .await?;
+        Ok(amount)
+    }
+
+    /// Points earned on posted lines of a period: 1 for every full 100 yen of each line.
+    pub async fn earn_points_for_period(
+        &self,
+        account_id: i64,
+        from: &str,
+        to: &str,
+        at: i64,
+    ) -> DbResult<i64> {
+        let (points,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount_yen / 100), 0) AS BIGINT) FROM transactions
+             WHERE account_id = $1 AND status = 'posted' AND amount_yen > 0 AND used_on >= $2 AND used_on <= $3",
+        )
+        .bind(account_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        self.add_points(account_id, points, &format!("earned {from}..{to}"), at)
+            .await?;
+        Ok(points)
+    }
+
+    pub async fn add_points(
+        &self,
+        account_id: i64,
+        delta: i64,
+        reason: &str,
+        at: i64,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO points_ledger (account_id, delta, reason, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account_id)
+        .bind(delta)
+        .bind(reason)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

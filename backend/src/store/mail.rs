@@ -1,0 +1,113 @@
+//! The demo mail outbox and the audit log.
+
+use super::{Db, DbResult};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutboxMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// RFC 3339, UTC.
+    pub sent_at: String,
+}
+
+/// One security event. Never holds a password, a code, a session id or a card number.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub event: &'a str,
+    pub online_user_id: Option<i64>,
+    pub login_key: Option<&'a str>,
+    pub client_addr: &'a str,
+    pub detail: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub at: i64,
+    pub event: String,
+    pub online_user_id: Option<i64>,
+    pub login_key: Option<String>,
+    pub client_addr: String,
+    pub detail: String,
+}
+
+impl Db {
+    pub async fn push_outbox(&self, to: &str, subject: &str, body: &str, now: i64) -> DbResult<()> {
+        sqlx::query("INSERT INTO outbox (to_addr, subject, body, sent_at) VALUES ($1, $2, $3, $4)")
+            .bind(to)
+            .bind(subject)
+            .bind(body)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Newest first.
+    pub async fn outbox(&self, limit: i64) -> DbResult<Vec<OutboxMail>> {
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT to_addr, subject, body, sent_at FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(to, subject, body, sent_at)| OutboxMail {
+                to,
+                subject,
+                body,
+                sent_at: rfc3339(sent_at),
+            })
+            .collect())
+    }
+
+    pub async fn audit(&self, entry: &AuditEntry<'_>, now: i64) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, event, online_user_id, login_key, client_addr, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now)
+        .bind(entry.event)
+        .bind(entry.online_user_id)
+        .bind(entry.login_key)
+        .bind(entry.client_addr)
+        .bind(entry.detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Newest first.
+    pub async fn audit_trail(&self, limit: i64) -> DbResult<Vec<AuditRow>> {
+        type Row = (i64, String, Option<i64>, Option<String>, String, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT at, event, online_user_id, login_key, client_addr, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, event, online_user_id, login_key, client_addr, detail)| AuditRow {
+                    at,
+                    event,
+                    online_user_id,
+                    login_key,
+                    client_addr,
+                    detail,
+                },
+            )
+            .collect())
+    }
+}
+
+fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,167 @@
+//! What the server answers and the browser shows: replies as codes, never as sentences, so each
+//! screen words them in the member's language.
+
+use serde::{Deserialize, Serialize};
+
+use crate::card::{CardNumberError, CodeError};
+use crate::credentials::{PasswordProblem, UserIdError};
+use crate::otp::CodeRefusal;
+
+/// A form field a problem belongs to; the screen puts the message next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    CardNumber,
+    FrontCode,
+    BirthDate,
+    UserId,
+    Password,
+    PasswordConfirm,
+    Code,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    CardNumber(CardNumberError),
+    Code(CodeError),
+    BirthDateInvalid,
+    UserId(UserIdError),
+    Password(PasswordProblem),
+    PasswordMismatch,
+    OneTimeCodeFormat,
+}
+
+/// Why a well-formed request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// Card number, front code and date of birth do not match one card.
+    CardNotMatched,
+    /// The card already has an online account.
+    AlreadyRegistered,
+    /// The card has no online account yet.
+    NotRegistered,
+    UserIdTaken,
+    /// Wrong user ID or password; says nothing about which.
+    BadCredentials {
+        remaining: u32,
+    },
+    /// The password is locked after too many wrong entries.
+    Locked,
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// The registration or recovery steps timed out or were never started here.
+    FlowExpired,
+    Code(CodeRefusal),
+    ResendWait {
+        secs: i64,
+    },
+    /// Too many codes were requested for this recovery; start again.
+    TooManyResends,
+    SignedOut,
+}
+
+/// The answer to a form: done, or what to fix, or why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply<T> {
+    Done(T),
+    Invalid(Vec<(Field, Problem)>),
+    Refused(Refusal),
+}
+
+impl<T> Reply<T> {
+    pub fn problem_for(&self, field: Field) -> Option<Problem> {
+        match self {
+            Reply::Invalid(problems) => problems.iter().find(|(f, _)| *f == field).map(|(_, p)| *p),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in member, as the page header needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub user_id: String,
+    pub name_ja: String,
+    pub name_en: String,
+    /// The session ends after this many seconds without activity.
+    pub idle_timeout_secs: i64,
+    /// A warning appears this many seconds before it ends.
+    pub warning_secs: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardView {
+    pub product_ja: String,
+    pub product_en: String,
+    pub holder_ja: String,
+    pub holder_en: String,
+    pub last_digits: String,
+    pub family: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextStatement {
+    pub amount_yen: i64,
+    /// ISO date.
+    pub payment_date: String,
+    /// ISO date.
+    pub closing_date: String,
+    /// Closed and final; otherwise the amount so far of the open period.
+    pub is_final: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeView {
+    pub name_ja: String,
+    pub name_en: String,
+    pub cards: Vec<CardView>,
+    /// Everything used this calendar month (Tokyo), pending included.
+    pub month_spending_yen: i64,
+    /// ISO date of today in Tokyo.
+    pub today: String,
+    pub next_statement: Option<NextStatement>,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveredUserId {
+    pub user_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    /// The registered address with most of it hidden: `k***@example.jp`.
+    pub email_hint: String,
+    pub resend_wait_secs: i64,
+}
+
+/// `ke***@example.jp`: enough for the member to recognise the address, not enough to harvest it.
+pub fn email_hint(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}***@{domain}")
+        }
+        None => "***".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_hints_hide_the_local_part() {
+        assert_eq!(email_hint("ken.sato@example.jp"), "ke***@example.jp");
+        assert_eq!(email_hint("k@example.jp"), "k***@example.jp");
+        assert_eq!(email_hint("broken"), "***");
+    }
+
+    #[test]
+    fn problems_are_found_by_field() {
+        let reply: Reply<()> = Reply::Invalid(vec![(Field::UserId, Problem::Required)]);
+        assert_eq!(reply.problem_for(Field::UserId), Some(Problem::Required));
+        assert_eq!(reply.problem_for(Field::Password), None);
+    }
+}
