@@ -25,6 +25,8 @@ use passwords::{HashError, Passwords};
 use store::Db;
 use store::mail::AuditEntry;
 
+pub use identity::IdentityForm;
+pub use registration::NewCredentials;
 pub use sessions::{FLOW_COOKIE, SESSION_COOKIE, SessionUser, cookie_value};
 
 #[derive(Debug, thiserror::Error)]

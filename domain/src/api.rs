@@ -70,6 +70,18 @@ pub enum Reply<T> {
 }
 
 impl<T> Reply<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
+        match self {
+            Reply::Done(value) => Reply::Done(f(value)),
+            Reply::Invalid(problems) => Reply::Invalid(problems),
+            Reply::Refused(refusal) => Reply::Refused(refusal),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self, Reply::Done(_))
+    }
+
     pub fn problem_for(&self, field: Field) -> Option<Problem> {
         match self {
             Reply::Invalid(problems) => problems.iter().find(|(f, _)| *f == field).map(|(_, p)| *p),

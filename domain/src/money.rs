@@ -7,6 +7,12 @@ pub fn format_yen(amount: i64) -> String {
     format!("{sign}¥{}", group_thousands(amount.unsigned_abs()))
 }
 
+/// `12,345 pt`.
+pub fn format_points(points: i64) -> String {
+    let sign = if points < 0 { "-" } else { "" };
+    format!("{sign}{} pt", group_thousands(points.unsigned_abs()))
+}
+
 /// Decimal places of a currency's minor unit (ISO 4217).
 pub fn minor_unit_digits(currency: &str) -> u32 {
     match currency {
@@ -37,7 +43,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -56,6 +62,12 @@ mod tests {
         assert_eq!(format_yen(12_345), "¥12,345");
         assert_eq!(format_yen(1_234_567), "¥1,234,567");
         assert_eq!(format_yen(-1_200), "-¥1,200");
+    }
+
+    #[test]
+    fn points_are_grouped_too() {
+        assert_eq!(format_points(15_000), "15,000 pt");
+        assert_eq!(format_points(-300), "-300 pt");
     }
 
     #[test]

@@ -1,0 +1,318 @@
+//! Server functions: the browser's only way in. Each one takes what it needs from context (the
+//! portal, the request, the response), calls one `Portal` method, and maps the result. Business
+//! outcomes travel as `Ok(Reply)` so a wrong password is an answer, not an HTTP error; `Err` is kept
+//! for the portal being unreachable.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use portal_domain::api::{CodeSent, HomeView, RecoveredUserId, Reply, SessionView};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// The portal could not answer (storage or mail down); details are in the server log only.
+    Unavailable,
+    /// The request did not reach the portal or its answer could not be read.
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ctx {
+    use std::sync::Arc;
+
+    use axum::http::header::{ACCEPT, COOKIE, SET_COOKIE};
+    use axum::http::{HeaderValue, request::Parts};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use portal_backend::{Client, Portal, PortalError, SessionUser, cookie_value};
+    use portal_domain::api::Reply;
+    use serde::Serialize;
+
+    use super::AppError;
+
+    pub fn portal() -> Result<Arc<Portal>, AppError> {
+        use_context::<Arc<Portal>>().ok_or(AppError::Unavailable)
+    }
+
+    pub fn client() -> Client {
+        use_context::<Parts>()
+            .and_then(|p| p.extensions.get::<Client>().cloned())
+            .unwrap_or_else(|| Client {
+                addr: "unknown".into(),
+            })
+    }
+
+    pub fn cookie(name: &str) -> Option<String> {
+        let parts = use_context::<Parts>()?;
+        cookie_value(
+            parts.headers.get(COOKIE).and_then(|v| v.to_str().ok()),
+            name,
+        )
+    }
+
+    pub fn set_cookie(value: &str) {
+        if let (Some(res), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(value),
+        ) {
+            res.append_header(SET_COOKIE, value);
+        }
+    }
+
+    pub fn internal(error: PortalError) -> AppError {
+        tracing::error!(%error, "server function failed");
+        AppError::Unavailable
+    }
+
+    pub async fn signed_in(portal: &Portal) -> Result<Option<SessionUser>, AppError> {
+        match cookie(portal_backend::SESSION_COOKIE) {
+            Some(token) => portal.session_user(&token).await.map_err(internal),
+            None => Ok(None),
+        }
+    }
+
+    /// A form posted without the wasm (plain HTML). Such a post cannot read a JSON answer, so a
+    /// refusal is sent back to the form's page in its query string.
+    fn is_plain_form() -> bool {
+        use_context::<Parts>().is_some_and(|p| {
+            p.headers
+                .get(ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        })
+    }
+
+    /// For a plain form post that did not succeed: back to `page` with the reply and the fields
+    /// worth keeping (never a password or a card number).
+    pub fn back_to_form<T: Serialize>(page: &str, reply: &Reply<T>, keep: &[(&str, &str)]) {
+        if reply.is_done() || !is_plain_form() {
+            return;
+        }
+        let Ok(json) = serde_json::to_string(reply) else {
+            return;
+        };
+        let mut url = format!("{page}?reply={}", crate::url::encode(&json));
+        for (name, value) in keep {
+            url.push_str(&format!("&{name}={}", crate::url::encode(value)));
+        }
+        leptos_axum::redirect(&url);
+    }
+}
+
+#[server(endpoint = "session")]
+pub async fn current_session() -> Result<Option<SessionView>, AppError> {
+    let portal = ctx::portal()?;
+    match ctx::signed_in(&portal).await? {
+        Some(user) => portal
+            .session_view(&user)
+            .await
+            .map(Some)
+            .map_err(ctx::internal),
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(user_id: String, password: String) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let reply = portal
+        .sign_in(&user_id, &password, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if let Reply::Done(token) = &reply {
+        ctx::set_cookie(&portal.session_cookie(token));
+        leptos_axum::redirect("/home");
+    }
+    let reply = reply.map(|_| ());
+    ctx::back_to_form("/", &reply, &[("user_id", &user_id)]);
+    Ok(reply)
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let portal = ctx::portal()?;
+    if let Some(user) = ctx::signed_in(&portal).await? {
+        portal
+            .sign_out(&user, &ctx::client())
+            .await
+            .map_err(ctx::internal)?;
+    }
+    ctx::set_cookie(&portal.expired_cookie(portal_backend::SESSION_COOKIE));
+    leptos_axum::redirect("/?signed_out=1");
+    Ok(())
+}
+
+/// Activity that keeps the session alive; false when it has already ended.
+#[server(endpoint = "keep_alive")]
+pub async fn keep_alive() -> Result<bool, AppError> {
+    let portal = ctx::portal()?;
+    Ok(ctx::signed_in(&portal).await?.is_some())
+}
+
+#[server(endpoint = "home")]
+pub async fn load_home() -> Result<Option<HomeView>, AppError> {
+    let portal = ctx::portal()?;
+    match ctx::signed_in(&portal).await? {
+        Some(user) => portal.home(&user).await.map(Some).map_err(ctx::internal),
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "register_card")]
+pub async fn register_card(
+    card_number: String,
+    front_code: String,
+    birth_date: String,
+) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let form = portal_backend::IdentityForm {
+        card_number: &card_number,
+        front_code: &front_code,
+        birth_date: &birth_date,
+    };
+    let reply = portal
+        .start_registration(form, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if let Reply::Done(token) = &reply {
+        ctx::set_cookie(&portal.flow_cookie(token));
+        leptos_axum::redirect("/register/account");
+    }
+    let reply = reply.map(|_| ());
+    ctx::back_to_form("/register", &reply, &[("birth_date", &birth_date)]);
+    Ok(reply)
+}
+
+#[server(endpoint = "register_account")]
+pub async fn register_account(
+    user_id: String,
+    password: String,
+    password_confirm: String,
+) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let new = portal_backend::NewCredentials {
+        user_id: &user_id,
+        password: &password,
+        password_confirm: &password_confirm,
+    };
+    let reply = portal
+        .complete_registration(&flow, new, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if let Reply::Done(token) = &reply {
+        ctx::set_cookie(&portal.expired_cookie(portal_backend::FLOW_COOKIE));
+        ctx::set_cookie(&portal.session_cookie(token));
+        leptos_axum::redirect("/home?welcome=1");
+    }
+    let reply = reply.map(|_| ());
+    ctx::back_to_form("/register/account", &reply, &[("user_id", &user_id)]);
+    Ok(reply)
+}
+
+#[server(endpoint = "recover_user_id")]
+pub async fn recover_user_id(
+    card_number: String,
+    front_code: String,
+    birth_date: String,
+) -> Result<Reply<RecoveredUserId>, AppError> {
+    let portal = ctx::portal()?;
+    let form = portal_backend::IdentityForm {
+        card_number: &card_number,
+        front_code: &front_code,
+        birth_date: &birth_date,
+    };
+    portal
+        .recover_user_id(form, &ctx::client())
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "reset_start")]
+pub async fn reset_start(
+    card_number: String,
+    front_code: String,
+    birth_date: String,
+) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let form = portal_backend::IdentityForm {
+        card_number: &card_number,
+        front_code: &front_code,
+        birth_date: &birth_date,
+    };
+    let reply = portal
+        .start_reset(form, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if let Reply::Done((token, _)) = &reply {
+        ctx::set_cookie(&portal.flow_cookie(token));
+        leptos_axum::redirect("/recover/password/code");
+    }
+    let reply = reply.map(|_| ());
+    ctx::back_to_form("/recover/password", &reply, &[("birth_date", &birth_date)]);
+    Ok(reply)
+}
+
+#[server(endpoint = "reset_status")]
+pub async fn reset_status() -> Result<Option<CodeSent>, AppError> {
+    let portal = ctx::portal()?;
+    match ctx::cookie(portal_backend::FLOW_COOKIE) {
+        Some(flow) => portal.reset_status(&flow).await.map_err(ctx::internal),
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "reset_resend")]
+pub async fn reset_resend() -> Result<Reply<CodeSent>, AppError> {
+    let portal = ctx::portal()?;
+    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let reply = portal
+        .resend_code(&flow, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    ctx::back_to_form("/recover/password/code", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "reset_verify")]
+pub async fn reset_verify(code: String) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let reply = portal
+        .verify_reset_code(&flow, &code, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/recover/password/new");
+    }
+    ctx::back_to_form("/recover/password/code", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "reset_finish")]
+pub async fn reset_finish(
+    password: String,
+    password_confirm: String,
+) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let reply = portal
+        .finish_reset(&flow, &password, &password_confirm, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        ctx::set_cookie(&portal.expired_cookie(portal_backend::FLOW_COOKIE));
+        leptos_axum::redirect("/?reset=1");
+    }
+    ctx::back_to_form("/recover/password/new", &reply, &[]);
+    Ok(reply)
+}

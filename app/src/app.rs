@@ -1,0 +1,223 @@
+//! The document shell, the routes, and the header every page shares.
+
+use leptos::prelude::*;
+use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{SsrMode, path};
+use portal_domain::api::SessionView;
+
+use crate::api::{SignOut, current_session};
+use crate::i18n::{Lang, provide_lang, set_lang, t, use_lang};
+use crate::pages::{
+    home::HomePage, recover_id::RecoverIdPage, register, reset, sign_in::SignInPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#00175a" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The session as the header sees it, fetched again on every navigation (which also counts as
+/// activity for the idle timeout).
+pub type SessionResource = Resource<Result<Option<SessionView>, crate::api::AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = provide_lang();
+    // Tests and scripts wait for this before clicking: the page is interactive from here on.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Html {..} lang=move || lang.get().code() />
+        <Stylesheet id="leptos" href="/pkg/portal.css" />
+        <Title text=move || lang.get().pick("会員ポータル", "Member Portal") />
+        <Router>
+            <Layout />
+        </Router>
+    }
+}
+
+/// Everything inside the router: the session every page can see, the header, the routes.
+#[component]
+fn Layout() -> impl IntoView {
+    let location = use_location();
+    let session: SessionResource =
+        Resource::new(move || location.pathname.get(), |_| current_session());
+    provide_context(session);
+    view! {
+        <a class="skip-link" href="#main">
+            {t("本文へスキップ", "Skip to content")}
+        </a>
+        <Header session />
+        <main id="main" tabindex="-1">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=register::CardStep />
+                <Route path=path!("/register/account") view=register::AccountStep />
+                <Route path=path!("/recover/id") view=RecoverIdPage />
+                <Route path=path!("/recover/password") view=reset::IdentityStep />
+                <Route path=path!("/recover/password/code") view=reset::CodeStep />
+                <Route path=path!("/recover/password/new") view=reset::NewPasswordStep />
+            </Routes>
+        </main>
+        <footer class="site-footer">
+            <p>{t("会員ポータル（デモ）", "Member Portal (demo)")}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn Header(session: SessionResource) -> impl IntoView {
+    let lang = use_lang();
+    let sign_out = ServerAction::<SignOut>::new();
+    let other = move || match lang.get() {
+        Lang::Ja => ("English", "en"),
+        Lang::En => ("日本語", "ja"),
+    };
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                {t("会員ポータル", "Member Portal")}
+            </a>
+            <button
+                type="button"
+                lang=move || other().1
+                aria-label=move || lang.get().pick("Switch to English", "日本語に切り替える")
+                on:click=move |_| {
+                    let next = match lang.get_untracked() {
+                        Lang::Ja => Lang::En,
+                        Lang::En => Lang::Ja,
+                    };
+                    set_lang(next);
+                }
+            >
+                {move || other().0}
+            </button>
+            <Transition fallback=|| ()>
+                {move || {
+                    session
+                        .get()
+                        .and_then(|r| r.ok().flatten())
+                        .map(|s| {
+                            let (name_ja, name_en) = (format!("{} 様", s.name_ja), s.name_en.clone());
+                            view! {
+                                <span class="who">
+                                    {move || lang.get().pick(name_ja.clone(), name_en.clone())}
+                                </span>
+                                <ActionForm action=sign_out>
+                                    <button type="submit">{t("ログアウト", "Sign out")}</button>
+                                </ActionForm>
+                                <IdleWatch session=s />
+                            }
+                        })
+                }}
+            </Transition>
+        </header>
+    }
+}
+
+/// Warns before the idle timeout ends the session and offers to continue; sends the member to the
+/// sign-in page once it has ended. The server enforces the limit either way.
+#[component]
+fn IdleWatch(session: SessionView) -> impl IntoView {
+    let started = RwSignal::new(0u32);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let warn_after = std::time::Duration::from_secs(
+        (session.idle_timeout_secs - session.warning_secs).max(1) as u64,
+    );
+    let end_after = std::time::Duration::from_secs(session.idle_timeout_secs.max(1) as u64);
+    let arm = move || {
+        let generation = started.get_untracked() + 1;
+        started.set(generation);
+        set_timeout(
+            move || {
+                if started.get_untracked() == generation
+                    && let Some(d) = dialog.get_untracked()
+                {
+                    let _ = d.show_modal();
+                }
+            },
+            warn_after,
+        );
+        set_timeout(
+            move || {
+                if started.get_untracked() == generation {
+                    let _ = window().location().set_href("/?timeout=1");
+                }
+            },
+            end_after,
+        );
+    };
+    Effect::new(move |_| arm());
+    let keep = Action::new(|_: &()| crate::api::keep_alive());
+    Effect::new(move |_| {
+        if let Some(result) = keep.value().get() {
+            if let Some(d) = dialog.get_untracked() {
+                d.close();
+            }
+            match result {
+                Ok(true) => arm(),
+                _ => {
+                    let _ = window().location().set_href("/?timeout=1");
+                }
+            }
+        }
+    });
+    let minutes = session.warning_secs / 60;
+    view! {
+        <dialog class="idle-warning" node_ref=dialog aria-labelledby="idle-title">
+            <h2 id="idle-title">{t("まもなく自動的にログアウトします", "You will be signed out soon")}</h2>
+            <p>
+                {move || {
+                    use_lang()
+                        .get()
+                        .pick(
+                            format!("操作がないため、約{minutes}分後にログアウトします。続ける場合はボタンを押してください。"),
+                            format!("For your security you will be signed out in about {minutes} minutes without activity."),
+                        )
+                }}
+            </p>
+            <div class="actions">
+                <button class="primary" type="button" on:click=move |_| { keep.dispatch(()); }>
+                    {t("ログインを続ける", "Stay signed in")}
+                </button>
+            </div>
+        </dialog>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <div class="panel">
+            <h1>{t("ページが見つかりません", "Page not found")}</h1>
+            <p>
+                <a href="/">{t("ログインページへ戻る", "Back to the sign-in page")}</a>
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,287 @@
+//! Pieces every form uses: labelled fields with their errors, the notice that announces a refusal,
+//! the password strength meter, the step indicator.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use portal_domain::api::{Field, Problem, Refusal, Reply};
+
+use crate::api::AppError;
+use crate::i18n::{Text, t, use_lang};
+use crate::messages;
+
+/// What became of the last submission of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Outcome {
+    #[default]
+    Nothing,
+    Done,
+    Invalid(Vec<(Field, Problem)>),
+    Refused(Refusal),
+    Unavailable,
+}
+
+impl Outcome {
+    pub fn of<T>(result: &Result<Reply<T>, AppError>) -> Self {
+        match result {
+            Ok(Reply::Done(_)) => Outcome::Done,
+            Ok(Reply::Invalid(problems)) => Outcome::Invalid(problems.clone()),
+            Ok(Reply::Refused(refusal)) => Outcome::Refused(*refusal),
+            Err(_) => Outcome::Unavailable,
+        }
+    }
+
+    pub fn problem(&self, field: Field) -> Option<Problem> {
+        match self {
+            Outcome::Invalid(problems) => {
+                problems.iter().find(|(f, _)| *f == field).map(|(_, p)| *p)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            Outcome::Refused(r) => Some(*r),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of a form's server action, or, before any submission from this page, the one a
+/// plain-HTML post was sent back with (`?reply=`).
+pub fn form_outcome<T, S>(value: S) -> Memo<Outcome>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<Reply<T>, AppError>>> + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Memo::new(move |_| match value.get() {
+        Some(result) => Outcome::of(&result),
+        None => query
+            .read()
+            .get("reply")
+            .and_then(|json| serde_json::from_str::<Reply<()>>(&json).ok())
+            .map(|reply| Outcome::of::<()>(&Ok(reply)))
+            .unwrap_or_default(),
+    })
+}
+
+/// A query parameter's value, for fields a plain-HTML post was sent back with.
+pub fn query_value(name: &'static str) -> String {
+    use_query_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
+/// A labelled input. Its error sits right under it, tied by `aria-describedby`, and the input is
+/// marked invalid so screen readers announce both.
+#[component]
+pub fn TextField(
+    /// The `id` and the `name` the server function reads.
+    name: &'static str,
+    label: (&'static str, &'static str),
+    /// One of the standard `autocomplete` tokens password managers and tests rely on.
+    autocomplete: &'static str,
+    field: Field,
+    outcome: Memo<Outcome>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<(&'static str, &'static str)>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional, into)] value: String,
+    /// Called with the text as it is typed.
+    #[prop(optional)]
+    on_text: Option<Callback<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let error = Memo::new(move |_| {
+        outcome
+            .get()
+            .problem(field)
+            .map(|p| messages::problem(field, p))
+    });
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=name>{t(label.0, label.1)}</label>
+            {hint.map(|(ja, en)| view! { <p class="hint" id=hint_id.clone()>{t(ja, en)}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                value=value
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                on:input=move |ev| {
+                    if let Some(cb) = on_text {
+                        cb.run(event_target_value(&ev));
+                    }
+                }
+            />
+            {move || {
+                error
+                    .get()
+                    .map(|text| view! { <p class="error" id=error_id.clone()>{text.get(lang.get())}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A refusal or failure for the whole form, announced as an alert.
+#[component]
+pub fn FormNotice(
+    outcome: Memo<Outcome>,
+    #[prop(optional)] children: Option<ChildrenFn>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let message = move || match outcome.get() {
+        Outcome::Refused(r) => Some(messages::refusal(r)),
+        Outcome::Unavailable => Some(messages::unavailable()),
+        Outcome::Invalid(_) => Some(Text::new(
+            "入力内容をご確認ください。",
+            "Please check the fields marked below.",
+        )),
+        Outcome::Nothing | Outcome::Done => None,
+    };
+    view! {
+        <div role="alert" aria-live="assertive">
+            {move || {
+                message()
+                    .map(|text| {
+                        view! {
+                            <div class="notice error">
+                                <p>{text.get(lang.get())}</p>
+                                {children.clone().map(|c| c())}
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// How strong a password looks while it is typed; the same estimate the server enforces.
+#[component]
+pub fn StrengthMeter(password: ReadSignal<String>, user_id: Signal<String>) -> impl IntoView {
+    let score = Memo::new(move |_| {
+        let id = user_id.get();
+        portal_domain::credentials::password_strength(&password.get(), &[id.as_str()])
+    });
+    let lang = use_lang();
+    let label = move || {
+        let (ja, en) = match score.get() {
+            0 => ("とても弱い", "Very weak"),
+            1 => ("弱い", "Weak"),
+            2 => ("普通", "Fair"),
+            3 => ("強い", "Strong"),
+            _ => ("とても強い", "Very strong"),
+        };
+        lang.get().pick(ja, en)
+    };
+    view! {
+        <div class="strength" aria-live="polite">
+            <div class="meter" data-score=move || score.get().to_string() aria-hidden="true">
+                <span></span>
+            </div>
+            <p class="meter-label">{t("パスワードの強さ：", "Password strength: ")} {label}</p>
+        </div>
+    }
+}
+
+/// The three details that prove a member holds the card, for registration and recovery.
+#[component]
+pub fn IdentityFields(outcome: Memo<Outcome>) -> impl IntoView {
+    view! {
+        <TextField
+            name="card_number"
+            label=("カード番号（15桁）", "Card number (15 digits)")
+            hint=("スペースを入れても構いません。", "Spaces are fine.")
+            autocomplete="cc-number"
+            inputmode="numeric"
+            maxlength=20
+            field=Field::CardNumber
+            outcome
+        />
+        <TextField
+            name="front_code"
+            label=("カード表面の4桁のコード", "4-digit code on the front of the card")
+            hint=("カード番号の右上に印字された4桁の数字です。", "The 4 digits printed above the card number, on the right.")
+            kind="password"
+            autocomplete="cc-csc"
+            inputmode="numeric"
+            maxlength=4
+            field=Field::FrontCode
+            outcome
+        />
+        <TextField
+            name="birth_date"
+            label=("生年月日", "Date of birth")
+            kind="date"
+            autocomplete="bday"
+            field=Field::BirthDate
+            outcome
+            value=query_value("birth_date")
+        />
+    }
+}
+
+/// The form's main button, disabled while the request is under way.
+#[component]
+pub fn SubmitButton(pending: Memo<bool>, label: (&'static str, &'static str)) -> impl IntoView {
+    view! {
+        <button class="primary" type="submit" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { t("送信しています…", "Sending…")() } else { t(label.0, label.1)() }}
+        </button>
+    }
+}
+
+/// Where the member is in a multi-step procedure.
+#[component]
+pub fn Steps(current: usize, steps: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    view! {
+        <ol class="steps">
+            {steps
+                .iter()
+                .enumerate()
+                .map(|(i, (ja, en))| {
+                    let state = if i + 1 == current { Some("step") } else { None };
+                    view! {
+                        <li aria-current=state class:done=i + 1 < current>
+                            {format!("{}. ", i + 1)}
+                            {t(ja, en)}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+pub const REGISTRATION_STEPS: &[(&str, &str)] = &[
+    ("カードの確認", "Your card"),
+    ("ID・パスワード", "ID and password"),
+    ("完了", "Done"),
+];
+pub const RESET_STEPS: &[(&str, &str)] = &[
+    ("本人確認", "Identity"),
+    ("ワンタイムコード", "One-time code"),
+    ("新しいパスワード", "New password"),
+];

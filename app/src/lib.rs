@@ -1,0 +1,20 @@
+//! The member portal's pages and server functions. Built twice: with `ssr` into the server (pages
+//! rendered to HTML, server functions run), with `hydrate` into the browser's wasm (the same pages
+//! made interactive, server functions called over HTTP). Server-only crates enter only with `ssr`.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod messages;
+pub mod pages;
+pub mod url;
+
+pub use app::{App, shell};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

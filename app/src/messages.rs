@@ -1,0 +1,203 @@
+//! The words for every reply code the server sends, in both languages.
+
+use portal_domain::api::{Field, Problem, Refusal};
+use portal_domain::card::{CardNumberError, CodeError};
+use portal_domain::credentials::{PasswordProblem, UserIdError};
+use portal_domain::otp::CodeRefusal;
+
+use crate::i18n::Text;
+
+pub fn problem(field: Field, problem: Problem) -> Text {
+    match problem {
+        Problem::Required => match field {
+            Field::CardNumber => {
+                Text::new("カード番号を入力してください。", "Enter your card number.")
+            }
+            Field::FrontCode => Text::new(
+                "カード表面の4桁のコードを入力してください。",
+                "Enter the 4-digit code on the front of your card.",
+            ),
+            Field::BirthDate => {
+                Text::new("生年月日を入力してください。", "Enter your date of birth.")
+            }
+            Field::UserId => Text::new("ユーザーIDを入力してください。", "Enter your user ID."),
+            Field::Password => Text::new("パスワードを入力してください。", "Enter your password."),
+            Field::PasswordConfirm => Text::new(
+                "確認のため、もう一度パスワードを入力してください。",
+                "Enter the password again to confirm it.",
+            ),
+            Field::Code => Text::new(
+                "ワンタイムコードを入力してください。",
+                "Enter the one-time code.",
+            ),
+        },
+        Problem::CardNumber(e) => match e {
+            CardNumberError::Empty => {
+                Text::new("カード番号を入力してください。", "Enter your card number.")
+            }
+            CardNumberError::NotDigits => Text::new(
+                "カード番号は数字で入力してください。",
+                "The card number can only contain digits.",
+            ),
+            CardNumberError::WrongLength => {
+                Text::new("カード番号は15桁です。", "The card number has 15 digits.")
+            }
+            CardNumberError::ChecksumFailed => Text::new(
+                "カード番号に誤りがあります。カードをご確認のうえ、もう一度入力してください。",
+                "This card number is not valid. Check your card and type it again.",
+            ),
+        },
+        Problem::Code(e) => match e {
+            CodeError::Empty => Text::new("コードを入力してください。", "Enter the code."),
+            CodeError::NotDigits => Text::new(
+                "コードは数字で入力してください。",
+                "The code can only contain digits.",
+            ),
+            CodeError::WrongLength => Text::new(
+                "カード表面の4桁の数字を入力してください。",
+                "Enter the 4 digits printed on the front of your card.",
+            ),
+        },
+        Problem::BirthDateInvalid => Text::new(
+            "生年月日を正しく入力してください。",
+            "Enter a valid date of birth.",
+        ),
+        Problem::UserId(e) => match e {
+            UserIdError::Empty => Text::new("ユーザーIDを入力してください。", "Enter a user ID."),
+            UserIdError::TooShort => Text::new(
+                "ユーザーIDは5文字以上にしてください。",
+                "The user ID needs at least 5 characters.",
+            ),
+            UserIdError::TooLong => Text::new(
+                "ユーザーIDは20文字以内にしてください。",
+                "The user ID can have at most 20 characters.",
+            ),
+            UserIdError::InvalidCharacters => Text::new(
+                "ユーザーIDには半角英字と数字のみ使えます（スペース・記号は使えません）。",
+                "Use only letters (A–Z) and digits, without spaces or symbols.",
+            ),
+        },
+        Problem::Password(p) => match p {
+            PasswordProblem::TooShort => Text::new(
+                "パスワードは8文字以上にしてください。",
+                "The password needs at least 8 characters.",
+            ),
+            PasswordProblem::TooLong => {
+                Text::new("パスワードが長すぎます。", "The password is too long.")
+            }
+            PasswordProblem::NeedsLetter => Text::new(
+                "英字を1文字以上含めてください。",
+                "Include at least one letter.",
+            ),
+            PasswordProblem::NeedsDigit => Text::new(
+                "数字を1文字以上含めてください。",
+                "Include at least one digit.",
+            ),
+            PasswordProblem::InvalidCharacters => {
+                Text::new("スペースは使えません。", "Spaces cannot be used.")
+            }
+            PasswordProblem::ContainsUserId => Text::new(
+                "パスワードにユーザーIDを含めないでください。",
+                "The password must not contain your user ID.",
+            ),
+            PasswordProblem::TooWeak => Text::new(
+                "推測されやすいパスワードです。よく使われる語や並びを避け、長くしてください。",
+                "This password is too easy to guess. Avoid common words and patterns, and make it longer.",
+            ),
+        },
+        Problem::PasswordMismatch => {
+            Text::new("パスワードが一致しません。", "The passwords do not match.")
+        }
+        Problem::OneTimeCodeFormat => Text::new(
+            "ワンタイムコードは6桁の数字です。",
+            "The one-time code has 6 digits.",
+        ),
+    }
+}
+
+pub fn refusal(refusal: Refusal) -> Text {
+    match refusal {
+        Refusal::CardNotMatched => Text::new(
+            "入力された情報に一致するカードが見つかりません。カード番号、カード表面の4桁のコード、生年月日をご確認ください。",
+            "We could not find a card matching these details. Check the card number, the 4-digit code on the front and your date of birth.",
+        ),
+        Refusal::AlreadyRegistered => Text::new(
+            "このカードはすでにオンライン・サービスに登録されています。",
+            "This card already has an online account.",
+        ),
+        Refusal::NotRegistered => Text::new(
+            "このカードはまだオンライン・サービスに登録されていません。",
+            "This card does not have an online account yet.",
+        ),
+        Refusal::UserIdTaken => Text::new(
+            "このユーザーIDはすでに使われています。別のIDを選んでください。",
+            "This user ID is taken. Choose another one.",
+        ),
+        Refusal::BadCredentials { remaining } => Text::new(
+            format!(
+                "ユーザーIDまたはパスワードが正しくありません。あと{remaining}回間違えるとロックされます。"
+            ),
+            format!(
+                "The user ID or password is not correct. {remaining} more wrong {} will lock the account.",
+                if remaining == 1 {
+                    "attempt"
+                } else {
+                    "attempts"
+                }
+            ),
+        ),
+        Refusal::Locked => Text::new(
+            "パスワードを続けて間違えたため、アカウントがロックされています。",
+            "Your account is locked because the password was entered wrongly too many times.",
+        ),
+        Refusal::RateLimited { retry_after_secs } => Text::new(
+            format!(
+                "短時間に操作が集中しています。{retry_after_secs}秒ほど待ってからもう一度お試しください。"
+            ),
+            format!(
+                "Too many attempts in a short time. Wait about {retry_after_secs} seconds and try again."
+            ),
+        ),
+        Refusal::FlowExpired => Text::new(
+            "手続きの有効期限が切れたか、まだ本人確認が済んでいません。最初からやり直してください。",
+            "This step has expired or identity was not checked yet. Please start again.",
+        ),
+        Refusal::Code(c) => match c {
+            CodeRefusal::Expired => Text::new(
+                "ワンタイムコードの有効期限（10分）が切れました。コードを再送してください。",
+                "The one-time code has expired (it is valid for 10 minutes). Send a new code.",
+            ),
+            CodeRefusal::AlreadyUsed => Text::new(
+                "このワンタイムコードはすでに使用されています。",
+                "This one-time code has already been used.",
+            ),
+            CodeRefusal::TooManyAttempts => Text::new(
+                "ワンタイムコードを5回間違えたため、このコードは使えなくなりました。コードを再送してください。",
+                "The code was entered wrongly 5 times and can no longer be used. Send a new code.",
+            ),
+            CodeRefusal::Wrong { remaining } => Text::new(
+                format!("ワンタイムコードが正しくありません。あと{remaining}回入力できます。"),
+                format!("The one-time code is not correct. You can try {remaining} more times."),
+            ),
+        },
+        Refusal::ResendWait { secs } => Text::new(
+            format!("コードの再送は{secs}秒後にできます。"),
+            format!("You can ask for a new code in {secs} seconds."),
+        ),
+        Refusal::TooManyResends => Text::new(
+            "コードの再送回数の上限に達しました。最初からやり直してください。",
+            "No more codes can be sent for this request. Please start again.",
+        ),
+        Refusal::SignedOut => Text::new(
+            "ログインの有効期限が切れました。もう一度ログインしてください。",
+            "Your session has ended. Please sign in again.",
+        ),
+    }
+}
+
+pub fn unavailable() -> Text {
+    Text::new(
+        "ただいま処理できません。しばらくしてからもう一度お試しください。",
+        "We cannot process this right now. Please try again in a moment.",
+    )
+}

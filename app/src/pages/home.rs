@@ -1,0 +1,136 @@
+//! Home (D1): the member's cards, this month's spending, the next statement and the points balance.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use portal_domain::api::HomeView;
+use portal_domain::card::masked;
+use portal_domain::money::{format_points, format_yen};
+
+use crate::api::load_home;
+use crate::components::query_value;
+use crate::i18n::{format_date, t, use_lang};
+use crate::messages;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| load_home());
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(Some(view)) => view! { <Home view /> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/?expired=1" /> }.into_any(),
+                    Err(_) => {
+                        view! {
+                            <div class="notice error" role="alert">
+                                <p>{move || messages::unavailable().get(lang.get())}</p>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Home(view: HomeView) -> impl IntoView {
+    let lang = use_lang();
+    let welcome = !query_value("welcome").is_empty();
+    let HomeView {
+        name_ja,
+        name_en,
+        cards,
+        month_spending_yen,
+        today,
+        next_statement,
+        points,
+    } = view;
+    let month_label = move || {
+        let month = today
+            .get(5..7)
+            .and_then(|m| m.parse::<u8>().ok())
+            .unwrap_or(1);
+        lang.get().pick(
+            format!("{month}月のご利用額（速報）"),
+            "Spent this month so far".to_string(),
+        )
+    };
+    let statement = next_statement.map(|s| {
+        let (payment, closing) = (s.payment_date.clone(), s.closing_date.clone());
+        view! {
+            <div class="figure" data-testid="next-statement">
+                <p class="label">
+                    {move || {
+                        if s.is_final {
+                            lang.get().pick("次回お支払い金額（確定）", "Next payment (final)")
+                        } else {
+                            lang.get().pick("次回お支払い金額（未確定）", "Next payment (so far)")
+                        }
+                    }}
+                </p>
+                <p class="value">{format_yen(s.amount_yen)}</p>
+                <p class="sub">
+                    {move || {
+                        lang.get()
+                            .pick(
+                                format!("お支払い日：{}（{}締め）", format_date(lang.get(), &payment), format_date(lang.get(), &closing)),
+                                format!("Due {} (closing {})", format_date(lang.get(), &payment), format_date(lang.get(), &closing)),
+                            )
+                    }}
+                </p>
+            </div>
+        }
+    });
+    view! {
+        <h1>
+            {move || lang.get().pick(format!("{name_ja} 様のホーム"), format!("Welcome, {name_en}"))}
+        </h1>
+        {welcome
+            .then(|| {
+                view! {
+                    <div class="notice ok" role="status">
+                        <p>{t("ご登録ありがとうございます。オンライン・サービスをご利用いただけます。", "Thank you for registering. Your online account is ready.")}</p>
+                    </div>
+                }
+            })}
+        <section class="figures" aria-label=move || lang.get().pick("ご利用状況", "Your account at a glance")>
+            <div class="figure" data-testid="month-spending">
+                <p class="label">{month_label}</p>
+                <p class="value">{format_yen(month_spending_yen)}</p>
+                <p class="sub">{t("保留中のご利用を含みます", "Includes pending charges")}</p>
+            </div>
+            {statement}
+            <div class="figure" data-testid="points">
+                <p class="label">{t("メンバーシップ・リワード ポイント", "Membership Rewards points")}</p>
+                <p class="value">{format_points(points)}</p>
+            </div>
+        </section>
+        <h2>{t("ご利用中のカード", "Your cards")}</h2>
+        <ul class="cards">
+            {cards
+                .into_iter()
+                .map(|c| {
+                    let product = (c.product_ja, c.product_en);
+                    let holder = (c.holder_ja, c.holder_en);
+                    let family = c.family;
+                    let last = c.last_digits.clone();
+                    view! {
+                        <li class="card-tile" class:family=family data-testid="card">
+                            <span class="product">
+                                {move || lang.get().pick(product.0.clone(), product.1.clone())}
+                                {family.then(|| view! { <span class="badge">{t("家族カード", "Family card")}</span> })}
+                            </span>
+                            <span class="number" aria-label=move || lang.get().pick(format!("下5桁 {last}"), format!("ending {last}"))>
+                                {masked(&c.last_digits)}
+                            </span>
+                            <span class="holder">{move || lang.get().pick(holder.0.clone(), holder.1.clone())}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

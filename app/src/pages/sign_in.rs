@@ -1,0 +1,182 @@
+//! Sign-in (R4, R11): user ID and password, the lockout notice, "remember my user ID".
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use portal_domain::api::{Field, Refusal};
+
+use crate::api::SignIn;
+use crate::app::SessionResource;
+use crate::components::{FormNotice, TextField, form_outcome, query_value};
+use crate::i18n::t;
+
+/// Browser storage key for the remembered user ID. The password is never stored.
+const REMEMBERED_ID: &str = "portal.remembered_user_id";
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let outcome = form_outcome(action.value());
+    let remember = RwSignal::new(false);
+    let user_id_input = NodeRef::<leptos::html::Input>::new();
+
+    // Fill in a remembered ID once the page is interactive.
+    Effect::new(move |_| {
+        if let Ok(saved) = LocalStorage::get::<String>(REMEMBERED_ID) {
+            remember.set(true);
+            if let Some(input) = user_id_input.get_untracked()
+                && input.value().is_empty()
+            {
+                input.set_value(&saved);
+            }
+        }
+    });
+    // On each submission, keep or forget the ID as the box says.
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            if remember.get_untracked() {
+                let _ = LocalStorage::set(REMEMBERED_ID, input.user_id.trim());
+            } else {
+                LocalStorage::delete(REMEMBERED_ID);
+            }
+        }
+    });
+
+    let session = use_context::<SessionResource>();
+    let locked = move || outcome.get().refusal() == Some(Refusal::Locked);
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                session
+                    .and_then(|s| s.get())
+                    .and_then(|r| r.ok().flatten())
+                    .map(|_| view! { <Redirect path="/home" /> })
+            }}
+        </Transition>
+        <h1>{t("ログイン", "Sign in")}</h1>
+        <ArrivalNotice />
+        <div class="panel">
+            <Show when=locked fallback=move || view! { <FormNotice outcome /> }>
+                <LockedNotice />
+            </Show>
+            <ActionForm action attr:class="stack" attr:novalidate=true>
+                <div class="field">
+                    <label for="user_id">{t("ユーザーID", "User ID")}</label>
+                    <input
+                        id="user_id"
+                        name="user_id"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        node_ref=user_id_input
+                        value=query_value("user_id")
+                        aria-invalid=move || outcome.get().problem(Field::UserId).map(|_| "true")
+                    />
+                </div>
+                <TextField
+                    name="password"
+                    label=("パスワード", "Password")
+                    kind="password"
+                    autocomplete="current-password"
+                    field=Field::Password
+                    outcome
+                />
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=remember
+                        on:change=move |ev| remember.set(event_target_checked(&ev))
+                    />
+                    {t("ユーザーIDを保存する（この端末のみ）", "Remember my user ID on this device")}
+                </label>
+                <button class="primary" type="submit" disabled=move || action.pending().get()>
+                    {move || {
+                        if action.pending().get() {
+                            t("確認しています…", "Checking…")()
+                        } else {
+                            t("ログイン", "Sign in")()
+                        }
+                    }}
+                </button>
+            </ActionForm>
+            <ul class="links">
+                <li>
+                    <a href="/recover/id">{t("ユーザーIDを忘れた方", "Forgot your user ID?")}</a>
+                </li>
+                <li>
+                    <a href="/recover/password">
+                        {t("パスワードが分からない方・ロックを解除する方", "Forgot your password or locked out?")}
+                    </a>
+                </li>
+            </ul>
+        </div>
+        <div class="panel">
+            <h2>{t("はじめてご利用の方", "New to online services?")}</h2>
+            <p>
+                {t(
+                    "カード番号、カード表面の4桁のコード、生年月日で本人確認をして、すぐにご登録いただけます。",
+                    "Prove you hold the card with its number, the 4-digit code on its front and your date of birth, and register in a minute.",
+                )}
+            </p>
+            <a class="primary" href="/register">
+                {t("新規登録", "Register")}
+            </a>
+        </div>
+    }
+}
+
+/// Why the member arrived here: signed out, timed out, or just reset the password.
+#[component]
+fn ArrivalNotice() -> impl IntoView {
+    let notice = if !query_value("signed_out").is_empty() {
+        Some(("ok", "ログアウトしました。", "You have signed out."))
+    } else if !query_value("timeout").is_empty() {
+        Some((
+            "warn",
+            "一定時間操作がなかったため、安全のためログアウトしました。もう一度ログインしてください。",
+            "You were signed out after a period without activity. Please sign in again.",
+        ))
+    } else if !query_value("expired").is_empty() {
+        Some(("warn", "ログインしてください。", "Please sign in."))
+    } else if !query_value("reset").is_empty() {
+        Some((
+            "ok",
+            "パスワードを変更しました。ロックは解除されています。新しいパスワードでログインしてください。",
+            "Your password has been changed and the account is unlocked. Sign in with the new password.",
+        ))
+    } else {
+        None
+    };
+    notice.map(|(kind, ja, en)| {
+        view! {
+            <div class=format!("notice {kind}") role="status">
+                <p>{t(ja, en)}</p>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn LockedNotice() -> impl IntoView {
+    view! {
+        <div class="notice error" role="alert">
+            <strong>{t("アカウントがロックされています", "Your account is locked")}</strong>
+            <p>
+                {t(
+                    "パスワードを続けて間違えたため、安全のためロックしました。カード情報とメールで届くワンタイムコードで本人確認のうえ、新しいパスワードを設定するとロックが解除されます。",
+                    "The password was entered wrongly too many times, so we locked the account to protect it. Prove your identity with your card details and a one-time code sent by e-mail, then set a new password to unlock it.",
+                )}
+            </p>
+            <p>
+                <a href="/recover/password">{t("オンラインでロックを解除する", "Unlock online now")}</a>
+            </p>
+            <p class="hint">
+                {t(
+                    "お電話でも解除できます：カード裏面の会員専用ダイヤルへおかけください。",
+                    "You can also call the member line printed on the back of your card.",
+                )}
+            </p>
+        </div>
+    }
+}

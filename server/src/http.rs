@@ -1,0 +1,209 @@
+//! Routes and middleware: the Leptos pages and server functions with the portal in their context,
+//! the client address, refusal of cross-site server-function calls, security headers, and the demo
+//! outbox.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use portal_app::{App, shell};
+use portal_backend::{Client, Portal};
+
+pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let portal = portal.clone();
+        move || provide_context(portal.clone())
+    };
+    let server_fns = {
+        let context = context.clone();
+        move |req: Request<Body>| handle_server_fns_with_context(context.clone(), req)
+    };
+    let mut app = Router::new()
+        .route("/api/{*fn_name}", post(server_fns.clone()).get(server_fns))
+        .leptos_routes_with_context(&leptos, routes, context, {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        });
+    if portal.config.demo {
+        app = app
+            .route("/dev/outbox.json", get(outbox_json))
+            .route("/dev/outbox", get(outbox_page));
+    }
+    app.fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn(refuse_cross_site_calls))
+        .layer(middleware::from_fn_with_state(
+            portal.clone(),
+            client_address,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(leptos)
+        .layer(axum::Extension(portal))
+}
+
+/// Puts the client address in the request for rate limits and the audit log. `X-Forwarded-For` is
+/// believed only when configured, since any client can send it.
+async fn client_address(
+    State(portal): State<Arc<Portal>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string());
+    let forwarded = portal
+        .config
+        .trust_forwarded_for
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()
+                .map(|s| s.trim().to_string())
+        })
+        .flatten();
+    let addr = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(Client { addr });
+    next.run(req).await
+}
+
+/// Server functions change state, so a browser may call them only from our own pages: the
+/// `Origin` (sent by browsers on every cross-origin POST) must name this host, and Fetch Metadata
+/// must not say cross-site.
+async fn refuse_cross_site_calls(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/")
+        && req.method() != Method::GET
+        && is_cross_site(req.headers())
+    {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+        return origin == "null" || origin_host != host;
+    }
+    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let static_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !static_asset {
+        // Pages show personal data: never keep them in a shared or back-button cache.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+async fn outbox_json(axum::Extension(portal): axum::Extension<Arc<Portal>>) -> Response {
+    match portal.db.outbox(200).await {
+        Ok(mails) => Json(mails).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "outbox not readable");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+async fn outbox_page(axum::Extension(portal): axum::Extension<Arc<Portal>>) -> Response {
+    let Ok(mails) = portal.db.outbox(200).await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let mut body = String::from(
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>送信メール（デモ） / Outbox (demo)</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head><body><main class=\"wide\">\
+         <h1>送信メール（デモ） / Outbox (demo)</h1><p>デモモードでは、メールは送信されずここに表示されます。 In demo mode, mail is kept here instead of being sent.</p>",
+    );
+    if mails.is_empty() {
+        body.push_str("<p>メールはまだありません。 No mail yet.</p>");
+    }
+    for m in mails {
+        body.push_str(&format!(
+            "<article class=\"panel\"><h2>{}</h2><p>To: {} — {}</p><pre style=\"white-space:pre-wrap\">{}</pre></article>",
+            escape(&m.subject),
+            escape(&m.to),
+            escape(&m.sent_at),
+            escape(&m.body)
+        ));
+    }
+    body.push_str("</main></body></html>");
+    Html(body).into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_calls_pass_and_cross_site_calls_are_refused() {
+        assert!(!is_cross_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("origin", "http://localhost:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("origin", "null")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(
+            !is_cross_site(&headers(&[("host", "localhost:3000")])),
+            "non-browser clients send neither"
+        );
+    }
+
+    #[test]
+    fn outbox_text_is_escaped() {
+        assert_eq!(escape("<b>&\"</b>"), "&lt;b&gt;&amp;&quot;&lt;/b&gt;");
+    }
+}
