@@ -24,7 +24,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  reporter: [["list"]],
+  // The JSON report lets scripts/test.sh confirm the suite really ran.
+  reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   use: {
     baseURL: process.env.PORTAL_URL ?? "http://localhost:3000",
     locale: "ja-JP",

@@ -167,6 +167,20 @@ pub async fn load_home() -> Result<Option<HomeView>, AppError> {
     }
 }
 
+/// The strength meter's estimate: the same function the password rule uses, run here so the
+/// browser need not download its dictionaries. The password is not stored or logged.
+#[server(endpoint = "password_strength")]
+pub async fn password_strength(password: String, user_id: String) -> Result<u8, AppError> {
+    const LONGEST_ESTIMATED: usize = 256;
+    if password.len() > LONGEST_ESTIMATED {
+        return Ok(4);
+    }
+    Ok(portal_domain::credentials::password_strength(
+        &password,
+        &[user_id.as_str()],
+    ))
+}
+
 #[server(endpoint = "register_card")]
 pub async fn register_card(
     card_number: String,

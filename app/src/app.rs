@@ -7,6 +7,8 @@ use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 use portal_domain::api::SessionView;
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{SignOut, current_session};
 use crate::i18n::{Lang, provide_lang, set_lang, t, use_lang};
 use crate::pages::{
@@ -89,7 +91,6 @@ fn Layout() -> impl IntoView {
 #[component]
 fn Header(session: SessionResource) -> impl IntoView {
     let lang = use_lang();
-    let sign_out = ServerAction::<SignOut>::new();
     let other = move || match lang.get() {
         Lang::Ja => ("English", "en"),
         Lang::En => ("日本語", "ja"),
@@ -124,9 +125,11 @@ fn Header(session: SessionResource) -> impl IntoView {
                                 <span class="who">
                                     {move || lang.get().pick(name_ja.clone(), name_en.clone())}
                                 </span>
-                                <ActionForm action=sign_out>
+                                // A plain form: sign-out is a full page load that drops every
+                                // piece of client state, with or without the wasm.
+                                <form method="post" action=SignOut::url()>
                                     <button type="submit">{t("ログアウト", "Sign out")}</button>
-                                </ActionForm>
+                                </form>
                                 <IdleWatch session=s />
                             }
                         })

@@ -178,12 +178,36 @@ pub fn FormNotice(
     }
 }
 
-/// How strong a password looks while it is typed; the same estimate the server enforces.
+/// How strong a password looks while it is typed, as the server's rule judges it: asked a moment
+/// after typing pauses.
 #[component]
 pub fn StrengthMeter(password: ReadSignal<String>, user_id: Signal<String>) -> impl IntoView {
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+    let estimate = Action::new(|(password, user_id): &(String, String)| {
+        crate::api::password_strength(password.clone(), user_id.clone())
+    });
+    let typed = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let (pw, id) = (password.get(), user_id.get());
+        let generation = typed.get_untracked() + 1;
+        typed.set(generation);
+        if !pw.is_empty() {
+            set_timeout(
+                move || {
+                    if typed.get_untracked() == generation {
+                        estimate.dispatch((pw, id));
+                    }
+                },
+                PAUSE,
+            );
+        }
+    });
     let score = Memo::new(move |_| {
-        let id = user_id.get();
-        portal_domain::credentials::password_strength(&password.get(), &[id.as_str()])
+        if password.get().is_empty() {
+            0
+        } else {
+            estimate.value().get().and_then(Result::ok).unwrap_or(0)
+        }
     });
     let lang = use_lang();
     let label = move || {

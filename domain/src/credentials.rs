@@ -94,6 +94,7 @@ pub enum PasswordProblem {
 }
 
 /// A strength estimate for the meter, 0 (very weak) to 4 (very strong).
+#[cfg(feature = "strength")]
 pub fn password_strength(password: &str, user_inputs: &[&str]) -> u8 {
     if password.is_empty() {
         return 0;
@@ -102,6 +103,7 @@ pub fn password_strength(password: &str, user_inputs: &[&str]) -> u8 {
 }
 
 /// Every rule the password breaks, in the order a member would fix them. Empty means acceptable.
+#[cfg(feature = "strength")]
 pub fn password_problems(
     password: &str,
     user_id: &str,
@@ -175,6 +177,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "strength")]
     fn the_demo_password_is_acceptable() {
         assert!(
             password_problems("Portal2026demo", "demotaro", &PasswordPolicy::default()).is_empty()
@@ -182,6 +185,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "strength")]
     fn passwords_need_length_letters_and_digits() {
         let p = PasswordPolicy::default();
         assert_eq!(
@@ -201,6 +205,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "strength")]
     fn passwords_of_64_characters_and_symbols_are_allowed() {
         let long = "Zq7!pL#2vR$9".repeat(6)[..64].to_string();
         assert!(password_problems(&long, "kensato", &PasswordPolicy::default()).is_empty());
@@ -211,6 +216,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "strength")]
     fn common_passwords_and_the_user_id_are_refused() {
         let p = PasswordPolicy::default();
         assert_eq!(
@@ -228,6 +234,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "strength")]
     fn passwords_are_case_sensitive_in_strength_but_id_match_is_not() {
         assert!(
             password_problems("xxDEMOTAROxx9", "demotaro", &PasswordPolicy::default())
@@ -236,6 +243,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "strength")]
     fn strength_grows_with_length_and_variety() {
         assert_eq!(password_strength("", &[]), 0);
         assert!(password_strength("password", &[]) <= 1);

@@ -1,7 +1,6 @@
 //! Home (D1): the member's cards, this month's spending, the next statement and the points balance.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use portal_domain::api::HomeView;
 use portal_domain::card::masked;
 use portal_domain::money::{format_points, format_yen};
@@ -20,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(Some(view)) => view! { <Home view /> }.into_any(),
-                    Ok(None) => view! { <Redirect path="/?expired=1" /> }.into_any(),
+                    Ok(None) => view! { <SignInFirst /> }.into_any(),
                     Err(_) => {
                         view! {
                             <div class="notice error" role="alert">
@@ -32,6 +31,25 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Without a session: the server answers with a redirect to the sign-in page; in the browser (a
+/// session that just ended, or sign-out under way) a notice with the way back.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let redirect = view! { <leptos_router::components::Redirect path="/?expired=1" /> };
+    #[cfg(not(feature = "ssr"))]
+    let redirect = ();
+    view! {
+        {redirect}
+        <div class="notice warn" role="status">
+            <p>{t("ログインしてください。", "Please sign in.")}</p>
+            <p>
+                <a href="/">{t("ログインページへ", "Go to the sign-in page")}</a>
+            </p>
+        </div>
     }
 }
 
