@@ -4,10 +4,16 @@
 //! for the portal being unreachable.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use portal_domain::api::{CodeSent, HomeView, RecoveredUserId, Reply, SessionView};
+use portal_domain::api::{
+    CodeSent, HomeView, PasskeySignedIn, RecoveredUserId, Reply, SecurityView, SessionView,
+};
 use serde::{Deserialize, Serialize};
+use webauthn_rs_proto::{
+    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
@@ -71,6 +77,15 @@ mod ctx {
     pub fn internal(error: PortalError) -> AppError {
         tracing::error!(%error, "server function failed");
         AppError::Unavailable
+    }
+
+    /// The `Refusal::SignedOut` for a server function that needs a member.
+    pub fn signed_out<T>() -> Result<Reply<T>, AppError> {
+        Ok(Reply::Refused(portal_domain::api::Refusal::SignedOut))
+    }
+
+    pub fn flow_token() -> String {
+        cookie(portal_backend::FLOW_COOKIE).unwrap_or_default()
     }
 
     pub async fn signed_in(portal: &Portal) -> Result<Option<SessionUser>, AppError> {
@@ -213,7 +228,7 @@ pub async fn register_account(
     password_confirm: String,
 ) -> Result<Reply<()>, AppError> {
     let portal = ctx::portal()?;
-    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let flow = ctx::flow_token();
     let new = portal_backend::NewCredentials {
         user_id: &user_id,
         password: &password,
@@ -288,7 +303,7 @@ pub async fn reset_status() -> Result<Option<CodeSent>, AppError> {
 #[server(endpoint = "reset_resend")]
 pub async fn reset_resend() -> Result<Reply<CodeSent>, AppError> {
     let portal = ctx::portal()?;
-    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let flow = ctx::flow_token();
     let reply = portal
         .resend_code(&flow, &ctx::client())
         .await
@@ -300,7 +315,7 @@ pub async fn reset_resend() -> Result<Reply<CodeSent>, AppError> {
 #[server(endpoint = "reset_verify")]
 pub async fn reset_verify(code: String) -> Result<Reply<()>, AppError> {
     let portal = ctx::portal()?;
-    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let flow = ctx::flow_token();
     let reply = portal
         .verify_reset_code(&flow, &code, &ctx::client())
         .await
@@ -318,7 +333,7 @@ pub async fn reset_finish(
     password_confirm: String,
 ) -> Result<Reply<()>, AppError> {
     let portal = ctx::portal()?;
-    let flow = ctx::cookie(portal_backend::FLOW_COOKIE).unwrap_or_default();
+    let flow = ctx::flow_token();
     let reply = portal
         .finish_reset(&flow, &password, &password_confirm, &ctx::client())
         .await
@@ -328,5 +343,194 @@ pub async fn reset_finish(
         leptos_axum::redirect("/?reset=1");
     }
     ctx::back_to_form("/recover/password/new", &reply, &[]);
+    Ok(reply)
+}
+
+/// A passkey challenge and the id of the ceremony on the server that waits for its answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Challenge<T> {
+    pub ceremony: String,
+    pub options: T,
+}
+
+#[cfg(feature = "ssr")]
+impl<T> From<portal_backend::Challenge<T>> for Challenge<T> {
+    fn from(c: portal_backend::Challenge<T>) -> Self {
+        Challenge {
+            ceremony: c.ceremony,
+            options: c.options,
+        }
+    }
+}
+
+#[server(endpoint = "security")]
+pub async fn load_security() -> Result<Option<SecurityView>, AppError> {
+    let portal = ctx::portal()?;
+    match ctx::signed_in(&portal).await? {
+        Some(user) => portal
+            .security(&user)
+            .await
+            .map(Some)
+            .map_err(ctx::internal),
+        None => Ok(None),
+    }
+}
+
+#[server(endpoint = "confirm_password")]
+pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .confirm_password(&user, &password, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/security");
+    }
+    ctx::back_to_form("/security", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "confirm_code_send")]
+pub async fn send_confirmation_code() -> Result<Reply<CodeSent>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .send_confirmation_code(&user, &ctx::client())
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "confirm_code")]
+pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .confirm_code(&user, &code, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/security");
+    }
+    ctx::back_to_form("/security", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "passkey_register_start")]
+pub async fn passkey_register_start()
+-> Result<Reply<Challenge<CreationChallengeResponse>>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .start_passkey_registration(&user, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    Ok(reply.map(Challenge::from))
+}
+
+#[server(endpoint = "passkey_register_finish", input = Json)]
+pub async fn passkey_register_finish(
+    ceremony: String,
+    name: String,
+    credential: RegisterPublicKeyCredential,
+) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .finish_passkey_registration(&user, &ceremony, &name, &credential, &ctx::client())
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "passkey_rename")]
+pub async fn passkey_rename(id: i64, name: String) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .rename_passkey(&user, id, &name, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/security");
+    }
+    ctx::back_to_form("/security", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "passkey_remove")]
+pub async fn passkey_remove(id: i64) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .remove_passkey(&user, id, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/security?removed=1");
+    }
+    ctx::back_to_form("/security", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "passkey_sign_in_start")]
+pub async fn passkey_sign_in_start() -> Result<Reply<Challenge<RequestChallengeResponse>>, AppError>
+{
+    let portal = ctx::portal()?;
+    let reply = portal
+        .start_passkey_sign_in(&ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    Ok(reply.map(Challenge::from))
+}
+
+#[server(endpoint = "passkey_sign_in_finish", input = Json)]
+pub async fn passkey_sign_in_finish(
+    ceremony: String,
+    credential: PublicKeyCredential,
+) -> Result<Reply<PasskeySignedIn>, AppError> {
+    let portal = ctx::portal()?;
+    let reply = portal
+        .finish_passkey_sign_in(&ceremony, &credential, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if let Reply::Done((token, _)) = &reply {
+        ctx::set_cookie(&portal.session_cookie(token));
+    }
+    Ok(reply.map(|(_, signed_in)| signed_in))
+}
+
+/// A new password from inside the portal: after a passkey sign-in (the way out of a lock) or a
+/// fresh confirmation.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    password: String,
+    password_confirm: String,
+) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .change_password(&user, &password, &password_confirm, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/security?password_changed=1");
+    }
+    ctx::back_to_form("/security/password", &reply, &[]);
     Ok(reply)
 }

@@ -153,6 +153,17 @@ pub fn format_date(lang: Lang, iso: &str) -> String {
     }
 }
 
+/// A moment in Tokyo time: `2026年12月10日 09:05` / `10 Dec 2026, 09:05`.
+pub fn format_moment(lang: Lang, unix_secs: i64) -> String {
+    let at = portal_domain::period::tokyo_datetime(unix_secs);
+    let date = format_date(lang, &portal_domain::period::iso_date(at.date()));
+    let clock = format!("{:02}:{:02}", at.hour(), at.minute());
+    match lang {
+        Lang::Ja => format!("{date} {clock}"),
+        Lang::En => format!("{date}, {clock}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +173,15 @@ mod tests {
         assert_eq!(format_date(Lang::Ja, "2026-12-10"), "2026年12月10日");
         assert_eq!(format_date(Lang::En, "2026-12-10"), "10 Dec 2026");
         assert_eq!(format_date(Lang::En, "garbage"), "garbage");
+        // 2026-12-10 00:05 UTC is 09:05 in Tokyo.
+        assert_eq!(
+            format_moment(Lang::Ja, 1_796_860_800 + 300),
+            "2026年12月10日 09:05"
+        );
+        assert_eq!(
+            format_moment(Lang::En, 1_796_860_800 + 300),
+            "10 Dec 2026, 09:05"
+        );
     }
 
     #[test]

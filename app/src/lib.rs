@@ -8,6 +8,7 @@ pub mod components;
 pub mod i18n;
 pub mod messages;
 pub mod pages;
+pub mod passkey;
 pub mod url;
 
 pub use app::{App, shell};

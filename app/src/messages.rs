@@ -1,9 +1,12 @@
 //! The words for every reply code the server sends, in both languages.
 
-use portal_domain::api::{Field, Problem, Refusal};
+use portal_domain::api::{Field, PasskeyRefusal, Problem, Refusal};
 use portal_domain::card::{CardNumberError, CodeError};
 use portal_domain::credentials::{PasswordProblem, UserIdError};
 use portal_domain::otp::CodeRefusal;
+use portal_domain::passkey::{CeremonyRefusal, NameProblem};
+
+use crate::passkey::BrowserRefusal;
 
 use crate::i18n::Text;
 
@@ -29,6 +32,10 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             Field::Code => Text::new(
                 "ワンタイムコードを入力してください。",
                 "Enter the one-time code.",
+            ),
+            Field::PasskeyName => Text::new(
+                "パスキーの名前を入力してください。",
+                "Give the passkey a name.",
             ),
         },
         Problem::CardNumber(e) => match e {
@@ -112,6 +119,14 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             "ワンタイムコードは6桁の数字です。",
             "The one-time code has 6 digits.",
         ),
+        Problem::PasskeyName(NameProblem::Empty) => Text::new(
+            "パスキーの名前を入力してください。",
+            "Give the passkey a name.",
+        ),
+        Problem::PasskeyName(NameProblem::TooLong) => Text::new(
+            "パスキーの名前は40文字以内にしてください。",
+            "The name can have at most 40 characters.",
+        ),
     }
 }
 
@@ -191,6 +206,67 @@ pub fn refusal(refusal: Refusal) -> Text {
         Refusal::SignedOut => Text::new(
             "ログインの有効期限が切れました。もう一度ログインしてください。",
             "Your session has ended. Please sign in again.",
+        ),
+        Refusal::Held => Text::new(
+            "現在このアカウントではログインできません。カード裏面の会員専用ダイヤルへお問い合わせください。",
+            "This account cannot be signed in to at the moment. Please call the member line on the back of your card.",
+        ),
+        Refusal::ConfirmationNeeded => Text::new(
+            "安全のため、パスワードまたはワンタイムコードでご本人確認をお願いします。",
+            "For your security, confirm it is you with your password or a one-time code first.",
+        ),
+        Refusal::Passkey(p) => passkey_refusal(p),
+    }
+}
+
+fn passkey_refusal(refusal: PasskeyRefusal) -> Text {
+    match refusal {
+        PasskeyRefusal::Ceremony(CeremonyRefusal::Expired) => Text::new(
+            "生体認証の有効時間が過ぎました。もう一度お試しください。",
+            "The passkey request timed out. Please try again.",
+        ),
+        PasskeyRefusal::Ceremony(_) => Text::new(
+            "生体認証の手続きを確認できませんでした。もう一度お試しください。",
+            "We could not match this passkey request. Please try again.",
+        ),
+        PasskeyRefusal::NotRecognised => Text::new(
+            "このパスキーは登録されていません。ユーザーIDとパスワードでログインしてください。",
+            "This passkey is not registered with us. Sign in with your user ID and password.",
+        ),
+        PasskeyRefusal::Rejected => Text::new(
+            "生体認証を確認できませんでした。もう一度お試しいただくか、ユーザーIDとパスワードでログインしてください。",
+            "We could not verify the passkey. Try again, or sign in with your user ID and password.",
+        ),
+        PasskeyRefusal::CounterRegressed => Text::new(
+            "安全のため、このパスキーは使えません。パスワードでログインし、セキュリティ設定からこのパスキーを削除してください。",
+            "For your security this passkey cannot be used. Sign in with your password and remove it in security settings.",
+        ),
+        PasskeyRefusal::AlreadyRegistered => Text::new(
+            "この端末のパスキーはすでに登録されています。",
+            "A passkey from this device is already registered.",
+        ),
+        PasskeyRefusal::NotFound => Text::new(
+            "このパスキーは見つかりません。すでに削除されている可能性があります。",
+            "This passkey was not found. It may already have been removed.",
+        ),
+    }
+}
+
+/// Why the browser's prompt produced no passkey.
+pub fn browser_refusal(refusal: BrowserRefusal) -> Text {
+    match refusal {
+        BrowserRefusal::Cancelled | BrowserRefusal::Aborted => Text::new(
+            "生体認証が完了しませんでした。もう一度お試しください。",
+            "The fingerprint, face or screen lock check did not finish. Please try again.",
+        ),
+        BrowserRefusal::AlreadyRegistered => passkey_refusal(PasskeyRefusal::AlreadyRegistered),
+        BrowserRefusal::Unsupported => Text::new(
+            "この端末またはブラウザでは生体認証（パスキー）を使えません。",
+            "Passkeys (fingerprint, face or screen lock) are not available on this device or browser.",
+        ),
+        BrowserRefusal::Failed => Text::new(
+            "生体認証を完了できませんでした。もう一度お試しください。",
+            "The passkey could not be used. Please try again.",
         ),
     }
 }

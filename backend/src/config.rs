@@ -28,6 +28,8 @@ pub struct RateLimits {
     pub identity_checks_per_minute: u32,
     /// Identity checks against one card number, per hour, from anywhere.
     pub identity_checks_per_card_per_hour: u32,
+    /// Passkey ceremonies (start or finish, sign-in or registration).
+    pub passkey_per_minute: u32,
 }
 
 #[derive(Clone)]
@@ -56,6 +58,21 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Mark cookies `Secure` (served over https, directly or behind a proxy).
     pub secure_cookies: bool,
+    pub passkeys: PasskeySettings,
+}
+
+/// WebAuthn relying-party settings. Passkeys are bound to `rp_id`, so it must stay the same for
+/// the life of the deployment.
+#[derive(Debug, Clone)]
+pub struct PasskeySettings {
+    /// The address members type, scheme and port included: `https://portal.example`.
+    pub origin: String,
+    /// The domain passkeys belong to: the origin's host, or a parent of it.
+    pub rp_id: String,
+    /// How long a challenge may wait for its answer.
+    pub ceremony_secs: i64,
+    /// How long a confirmation (password or code) allows adding and removing passkeys.
+    pub confirmation_secs: i64,
 }
 
 // The key must never reach a log line.
@@ -146,6 +163,7 @@ impl Config {
                     "PORTAL_RATE_IDENTITY_PER_CARD_PER_HOUR",
                     20,
                 )?,
+                passkey_per_minute: number(&vars, "PORTAL_RATE_PASSKEY_PER_MIN", 30)?,
             },
             max_concurrent_hashes: number(&vars, "PORTAL_MAX_CONCURRENT_HASHES", 4)?,
             smtp_url,
@@ -153,12 +171,50 @@ impl Config {
                 .unwrap_or_else(|| "Member Portal <no-reply@portal.example>".into()),
             trust_forwarded_for: flag(&vars, "PORTAL_TRUST_FORWARDED_FOR", false)?,
             secure_cookies: flag(&vars, "PORTAL_SECURE_COOKIES", false)?,
+            passkeys: passkey_settings(&vars)?,
         })
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
+}
+
+/// The origin defaults to `http://localhost:<port of LEPTOS_SITE_ADDR>`: browsers allow passkeys
+/// on `localhost` without https, but never on a bare IP address.
+fn passkey_settings(
+    vars: &impl Fn(&str) -> Option<String>,
+) -> Result<PasskeySettings, ConfigError> {
+    let origin = match vars("PORTAL_PUBLIC_ORIGIN").filter(|v| !v.trim().is_empty()) {
+        Some(origin) => origin.trim().trim_end_matches('/').to_string(),
+        None => {
+            let port = vars("LEPTOS_SITE_ADDR")
+                .and_then(|addr| addr.rsplit_once(':').map(|(_, port)| port.to_string()))
+                .unwrap_or_else(|| "3000".into());
+            format!("http://localhost:{port}")
+        }
+    };
+    let host = origin
+        .split_once("://")
+        .map(|(_, rest)| {
+            rest.split(['/', ':'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| ConfigError::Invalid {
+            name: "PORTAL_PUBLIC_ORIGIN",
+            reason: "expected scheme://host[:port]".into(),
+        })?;
+    Ok(PasskeySettings {
+        rp_id: vars("PORTAL_PASSKEY_RP_ID")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or(host),
+        origin,
+        ceremony_secs: number(vars, "PORTAL_PASSKEY_CEREMONY_SECS", 300)?,
+        confirmation_secs: number(vars, "PORTAL_CONFIRMATION_SECS", 300)?,
+    })
 }
 
 /// Accepts a PostgreSQL URL, a `sqlite:` URL, or a plain file path (taken as SQLite).
@@ -309,6 +365,27 @@ mod tests {
         assert_eq!(c.password.min_len, 12);
         assert_eq!(c.user_id.max_len, 20);
         assert_eq!(c.session_idle_secs, 900);
+    }
+
+    #[test]
+    fn passkeys_belong_to_the_public_host() {
+        let base = [("PORTAL_SECRET_KEY", KEY), ("PORTAL_SMTP_URL", "smtp://x")];
+        let c = config(&[base[0], base[1], ("LEPTOS_SITE_ADDR", "127.0.0.1:3100")]).unwrap();
+        assert_eq!(c.passkeys.origin, "http://localhost:3100");
+        assert_eq!(c.passkeys.rp_id, "localhost");
+        let c = config(&[
+            base[0],
+            base[1],
+            ("PORTAL_PUBLIC_ORIGIN", "https://portal.example.jp/"),
+        ])
+        .unwrap();
+        assert_eq!(c.passkeys.origin, "https://portal.example.jp");
+        assert_eq!(c.passkeys.rp_id, "portal.example.jp");
+        assert_eq!(c.passkeys.confirmation_secs, 300);
+        assert!(matches!(
+            config(&[base[0], base[1], ("PORTAL_PUBLIC_ORIGIN", "portal")]),
+            Err(ConfigError::Invalid { .. })
+        ));
     }
 
     #[test]

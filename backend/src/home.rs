@@ -3,6 +3,7 @@
 use portal_domain::api::{CardView, HomeView, NextStatement};
 use portal_domain::period::{BillingCycle, iso_date, month_start, tokyo_date};
 
+use crate::sessions::SignInMethod;
 use crate::{Portal, PortalResult, SessionUser, now};
 
 impl Portal {
@@ -79,6 +80,7 @@ impl Portal {
             today: iso_date(today),
             next_statement,
             points,
+            offer_passkey: user.method == SignInMethod::Password,
         })
     }
 }

@@ -10,8 +10,10 @@ pub mod mailer;
 pub mod passwords;
 pub mod store;
 
+mod confirmation;
 mod home;
 mod identity;
+mod passkeys;
 mod recovery;
 mod registration;
 mod sessions;
@@ -26,8 +28,13 @@ use store::Db;
 use store::mail::AuditEntry;
 
 pub use identity::IdentityForm;
+pub use passkeys::Challenge;
 pub use registration::NewCredentials;
 pub use sessions::{FLOW_COOKIE, SESSION_COOKIE, SessionUser, cookie_value};
+pub use webauthn_rs::prelude::{
+    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -39,6 +46,8 @@ pub enum PortalError {
     Mail(#[from] MailError),
     #[error("configuration: {0}")]
     Config(#[from] config::ConfigError),
+    #[error("passkey: {0}")]
+    Passkey(String),
 }
 
 pub type PortalResult<T> = Result<T, PortalError>;
@@ -56,7 +65,12 @@ pub struct Portal {
     passwords: Passwords,
     mailer: Mailer,
     limits: Limits,
+    webauthn: webauthn_rs::Webauthn,
 }
+
+/// The closing line of every security notice.
+const NOT_YOU_JA: &str = "お心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。";
+const NOT_YOU_EN: &str = "If this was not you, call the number on the back of your card.";
 
 /// Current time, Unix seconds (UTC).
 pub fn now() -> i64 {
@@ -77,6 +91,7 @@ impl Portal {
                 &config.mail_from,
             )?,
             limits: Limits::new(&config.rate),
+            webauthn: passkeys::relying_party(&config.passkeys)?,
             db,
             config,
         };
@@ -106,11 +121,41 @@ impl Portal {
         }
     }
 
-    /// Sends a notice; a failure is logged (without the body) and does not undo what was done.
-    async fn notify(&self, to: &str, subject: &str, body: &str) {
-        if let Err(e) = self.mailer.send(&self.db, to, subject, body, now()).await {
+    /// Sends a bilingual notice to the member's registered address, addressed by name in each
+    /// language. A failure is logged (without the body) and does not undo what was done.
+    async fn notify_member(
+        &self,
+        member_id: i64,
+        subject: &str,
+        ja: &str,
+        en: &str,
+    ) -> PortalResult<()> {
+        let Some(member) = self.db.member(member_id).await? else {
+            return Ok(());
+        };
+        let body = format!(
+            "{name} 様\n\n{ja}\n\nDear {name_en},\n\n{en}\n",
+            name = member.name_ja,
+            name_en = member.name_en,
+        );
+        if let Err(e) = self
+            .mailer
+            .send(&self.db, &member.email, subject, &body, now())
+            .await
+        {
             tracing::error!(subject, error = %e, "mail not sent");
         }
+        Ok(())
+    }
+
+    async fn notify_password_changed(&self, member_id: i64) -> PortalResult<()> {
+        self.notify_member(
+            member_id,
+            "【会員ポータル】パスワード変更のお知らせ / Your password was changed",
+            &format!("パスワードが変更されました。ロックは解除され、他の端末のログインはすべて終了しました。\n{NOT_YOU_JA}"),
+            &format!("Your password was changed. Your account is unlocked and every other sign-in has ended.\n{NOT_YOU_EN}"),
+        )
+        .await
     }
 
     /// Sends mail that the member needs to go on (a one-time code): a failure is an error.

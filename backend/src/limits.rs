@@ -39,6 +39,7 @@ pub struct Limits {
     pub sign_in: Limiter<String>,
     pub identity: Limiter<String>,
     pub identity_per_card: Limiter<String>,
+    pub passkey: Limiter<String>,
 }
 
 impl Limits {
@@ -50,6 +51,7 @@ impl Limits {
                 rate.identity_checks_per_card_per_hour,
                 Duration::from_secs(3600),
             ),
+            passkey: Limiter::new(rate.passkey_per_minute, Duration::from_secs(60)),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::crypto::{random_code, random_token, same_digest, token_hash};
 use crate::identity::IdentityForm;
 use crate::registration::NewCredentials;
 use crate::store::auth::FlowRow;
-use crate::{Client, Portal, PortalResult, now};
+use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, now};
 
 const RESET: &str = "reset";
 
@@ -31,20 +31,15 @@ impl Portal {
         };
         self.audit(client, "user_id_recovered", Some(user.id), None, "")
             .await;
-        if let Some(member) = self.db.member(member_id).await? {
-            let body = format!(
-                "{name} 様\n\nユーザーIDの確認がありました。お心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。\n\n\
-                 Dear {name_en},\n\nSomeone looked up your user ID after proving they hold your card. If this was not you, call the number on the back of your card.\n",
-                name = member.name_ja,
-                name_en = member.name_en,
-            );
-            self.notify(
-                &member.email,
-                "【会員ポータル】ユーザーID確認のお知らせ / Your user ID was looked up",
-                &body,
-            )
-            .await;
-        }
+        self.notify_member(
+            member_id,
+            "【会員ポータル】ユーザーID確認のお知らせ / Your user ID was looked up",
+            &format!("ユーザーIDの確認がありました。{NOT_YOU_JA}"),
+            &format!(
+                "Someone looked up your user ID after proving they hold your card. {NOT_YOU_EN}"
+            ),
+        )
+        .await?;
         Ok(Reply::Done(RecoveredUserId {
             user_id: user.display_user_id,
         }))
@@ -131,7 +126,11 @@ impl Portal {
         self.send_code(&flow_hash, flow.member_id).await
     }
 
-    async fn send_code(&self, flow_hash: &str, member_id: i64) -> PortalResult<Reply<CodeSent>> {
+    pub(crate) async fn send_code(
+        &self,
+        flow_hash: &str,
+        member_id: i64,
+    ) -> PortalResult<Reply<CodeSent>> {
         let policy = &self.config.codes;
         let code = random_code(policy.digits);
         let mac = self.keys.one_time_code_mac(flow_hash, &code);
@@ -187,6 +186,19 @@ impl Portal {
         code: &str,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
+        let flow_hash = token_hash(flow_token);
+        let flow = self.reset_flow(&flow_hash).await?;
+        self.check_flow_code(&flow_hash, flow, code, client).await
+    }
+
+    /// Checks a typed code against the one last sent for a flow and, if it matches, uses it up.
+    pub(crate) async fn check_flow_code(
+        &self,
+        flow_hash: &str,
+        flow: Option<FlowRow>,
+        code: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<()>> {
         let policy = self.config.codes;
         let Some(typed) = normalize_code(code, &policy) else {
             let problem = if code.trim().is_empty() {
@@ -196,8 +208,7 @@ impl Portal {
             };
             return Ok(Reply::Invalid(vec![(Field::Code, problem)]));
         };
-        let flow_hash = token_hash(flow_token);
-        let Some(flow) = self.reset_flow(&flow_hash).await? else {
+        let Some(flow) = flow else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
         let (Some(code_mac), Some(sent_at)) = (flow.code_mac.as_deref(), flow.code_sent_at) else {
@@ -211,22 +222,24 @@ impl Portal {
         if let Err(refusal) = code_usable(&state, now(), &policy) {
             return Ok(Reply::Refused(Refusal::Code(refusal)));
         }
-        if !same_digest(code_mac, &self.keys.one_time_code_mac(&flow_hash, &typed)) {
+        if !same_digest(code_mac, &self.keys.one_time_code_mac(flow_hash, &typed)) {
             let refusal = match self
                 .db
-                .count_wrong_code(&flow_hash, policy.max_wrong)
+                .count_wrong_code(flow_hash, policy.max_wrong)
                 .await?
             {
                 Some(wrong) => after_wrong_entry(wrong, &policy),
                 None => CodeRefusal::TooManyAttempts,
             };
-            self.audit(client, "code_wrong", None, None, "").await;
+            self.audit(client, "code_wrong", None, None, &flow.purpose)
+                .await;
             return Ok(Reply::Refused(Refusal::Code(refusal)));
         }
-        if !self.db.use_flow_code(&flow_hash, now()).await? {
+        if !self.db.use_flow_code(flow_hash, now()).await? {
             return Ok(Reply::Refused(Refusal::Code(CodeRefusal::AlreadyUsed)));
         }
-        self.audit(client, "code_verified", None, None, "").await;
+        self.audit(client, "code_verified", None, None, &flow.purpose)
+            .await;
         Ok(Reply::Done(()))
     }
 
@@ -287,20 +300,7 @@ impl Portal {
             )
             .await;
         }
-        if let Some(member) = self.db.member(flow.member_id).await? {
-            let body = format!(
-                "{name} 様\n\nパスワードが変更されました。ロックは解除され、他の端末のログインはすべて終了しました。\nお心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。\n\n\
-                 Dear {name_en},\n\nYour password was changed. Your account is unlocked and every other sign-in has ended.\nIf this was not you, call the number on the back of your card.\n",
-                name = member.name_ja,
-                name_en = member.name_en,
-            );
-            self.notify(
-                &member.email,
-                "【会員ポータル】パスワード変更のお知らせ / Your password was changed",
-                &body,
-            )
-            .await;
-        }
+        self.notify_password_changed(flow.member_id).await?;
         Ok(Reply::Done(()))
     }
 }

@@ -5,8 +5,9 @@ use portal_domain::credentials::{UserId, password_problems};
 
 use crate::crypto::{random_token, token_hash};
 use crate::identity::IdentityForm;
+use crate::sessions::SignInMethod;
 use crate::store::is_unique_violation;
-use crate::{Client, Portal, PortalResult, now};
+use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, now};
 
 pub(crate) const REGISTER: &str = "register";
 
@@ -162,22 +163,19 @@ impl Portal {
             "",
         )
         .await;
-        if let Some(member) = self.db.member(flow.member_id).await? {
-            let body = format!(
-                "{name} 様\n\nオンライン・サービスへのご登録が完了しました。ユーザーID: {id}\nお心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。\n\n\
-                 Dear {name_en},\n\nYour online account is ready. User ID: {id}\nIf this was not you, call the number on the back of your card.\n",
-                name = member.name_ja,
-                name_en = member.name_en,
-                id = new.user_id.trim(),
-            );
-            self.notify(
-                &member.email,
-                "【会員ポータル】ご登録完了のお知らせ / Registration complete",
-                &body,
-            )
-            .await;
-        }
-        let token = self.open_session(online_user_id, client).await?;
+        let id = new.user_id.trim();
+        self.notify_member(
+            flow.member_id,
+            "【会員ポータル】ご登録完了のお知らせ / Registration complete",
+            &format!(
+                "オンライン・サービスへのご登録が完了しました。ユーザーID: {id}\n{NOT_YOU_JA}"
+            ),
+            &format!("Your online account is ready. User ID: {id}\n{NOT_YOU_EN}"),
+        )
+        .await?;
+        let token = self
+            .open_session(online_user_id, SignInMethod::Password, client)
+            .await?;
         self.audit(
             client,
             "sign_in",

@@ -14,11 +14,38 @@ pub const FLOW_COOKIE: &str = "portal_flow";
 /// Activity more often than this does not rewrite the session row.
 const TOUCH_INTERVAL_SECS: i64 = 15;
 
+/// How a session was signed in to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    Password,
+    Passkey,
+}
+
+impl SignInMethod {
+    fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::Passkey => "passkey",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        if text == "passkey" {
+            SignInMethod::Passkey
+        } else {
+            SignInMethod::Password
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SessionUser {
     pub online_user_id: i64,
     pub member_id: i64,
     pub display_user_id: String,
+    pub method: SignInMethod,
+    /// When this session last proved the password or a one-time code again.
+    pub confirmed_at: Option<i64>,
     pub(crate) id_hash: String,
 }
 
@@ -62,15 +89,26 @@ impl Portal {
         self.cookie(name, String::new(), 0)
     }
 
-    /// Starts a session with a fresh id; returns the token for the cookie.
+    /// Starts a session with a fresh id; returns the token for the cookie. A password sign-in
+    /// counts as a confirmation; a passkey sign-in does not.
     pub(crate) async fn open_session(
         &self,
         online_user_id: i64,
+        method: SignInMethod,
         client: &Client,
     ) -> PortalResult<String> {
         let token = random_token();
+        let now = now();
+        let confirmed_at = (method == SignInMethod::Password).then_some(now);
         self.db
-            .create_session(&token_hash(&token), online_user_id, now(), &client.addr)
+            .create_session(
+                &token_hash(&token),
+                online_user_id,
+                now,
+                &client.addr,
+                method.as_str(),
+                confirmed_at,
+            )
             .await?;
         Ok(token)
     }
@@ -89,7 +127,13 @@ impl Portal {
             self.db.delete_session(&id_hash).await?;
             return Ok(None);
         }
-        let Some(user) = self.db.online_user_by_id(row.online_user_id).await? else {
+        let Some(user) = self
+            .db
+            .online_user_by_id(row.online_user_id)
+            .await?
+            .filter(|u| !u.held)
+        else {
+            self.db.delete_session(&id_hash).await?;
             return Ok(None);
         };
         if now - row.last_seen_at >= TOUCH_INTERVAL_SECS {
@@ -99,6 +143,8 @@ impl Portal {
             online_user_id: user.id,
             member_id: user.member_id,
             display_user_id: user.display_user_id,
+            method: SignInMethod::parse(&row.method),
+            confirmed_at: row.confirmed_at,
             id_hash,
         }))
     }

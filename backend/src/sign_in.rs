@@ -3,6 +3,7 @@
 use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::credentials::UserId;
 
+use crate::sessions::SignInMethod;
 use crate::{Client, Portal, PortalResult, now};
 
 impl Portal {
@@ -59,7 +60,21 @@ impl Portal {
         match user {
             Some(user) if matched => {
                 self.db.clear_sign_in_failures(&login_key, now()).await?;
-                let token = self.open_session(user.id, client).await?;
+                // Said only after the right password, so holds cannot be probed for.
+                if user.held {
+                    self.audit(
+                        client,
+                        "sign_in_refused_held",
+                        Some(user.id),
+                        Some(&login_key),
+                        "password",
+                    )
+                    .await;
+                    return Ok(Reply::Refused(Refusal::Held));
+                }
+                let token = self
+                    .open_session(user.id, SignInMethod::Password, client)
+                    .await?;
                 self.audit(
                     client,
                     "sign_in",

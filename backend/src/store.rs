@@ -67,10 +67,6 @@ impl Db {
         migrator.run(&pool).await?;
         Ok(Self { pool, backend })
     }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 /// True when a write failed on a unique constraint.
@@ -81,3 +77,4 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 pub mod auth;
 pub mod cards;
 pub mod mail;
+pub mod passkeys;

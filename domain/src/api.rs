@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::{CardNumberError, CodeError};
 use crate::credentials::{PasswordProblem, UserIdError};
 use crate::otp::CodeRefusal;
+use crate::passkey::{CeremonyRefusal, NameProblem};
 
 /// A form field a problem belongs to; the screen puts the message next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +18,7 @@ pub enum Field {
     Password,
     PasswordConfirm,
     Code,
+    PasskeyName,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +31,7 @@ pub enum Problem {
     Password(PasswordProblem),
     PasswordMismatch,
     OneTimeCodeFormat,
+    PasskeyName(NameProblem),
 }
 
 /// Why a well-formed request was refused.
@@ -59,6 +62,27 @@ pub enum Refusal {
     /// Too many codes were requested for this recovery; start again.
     TooManyResends,
     SignedOut,
+    /// The issuer holds the account: no way of signing in works until the hold is lifted.
+    Held,
+    /// Changing sign-in settings needs the password or a one-time code again first.
+    ConfirmationNeeded,
+    Passkey(PasskeyRefusal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasskeyRefusal {
+    /// The challenge expired, was already answered, or was never issued here.
+    Ceremony(CeremonyRefusal),
+    /// No account has this passkey (it was removed, or belongs to another site's account).
+    NotRecognised,
+    /// The browser's answer did not verify (signature, origin, user verification).
+    Rejected,
+    /// The authenticator's counter went backwards: the key may have been copied.
+    CounterRegressed,
+    /// This authenticator is already registered.
+    AlreadyRegistered,
+    /// No such passkey among the member's own.
+    NotFound,
 }
 
 /// The answer to a form: done, or what to fix, or why not.
@@ -80,13 +104,6 @@ impl<T> Reply<T> {
 
     pub fn is_done(&self) -> bool {
         matches!(self, Reply::Done(_))
-    }
-
-    pub fn problem_for(&self, field: Field) -> Option<Problem> {
-        match self {
-            Reply::Invalid(problems) => problems.iter().find(|(f, _)| *f == field).map(|(_, p)| *p),
-            _ => None,
-        }
     }
 }
 
@@ -134,6 +151,36 @@ pub struct HomeView {
     pub today: String,
     pub next_statement: Option<NextStatement>,
     pub points: i64,
+    /// Signed in with the password: the browser may offer to set up a passkey.
+    pub offer_passkey: bool,
+}
+
+/// One of the member's passkeys, as security settings list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    pub id: i64,
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    /// Backed up by its provider and usable on the member's other devices.
+    pub synced: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityView {
+    pub passkeys: Vec<PasskeyView>,
+    /// Seconds left of the last confirmation; passkeys can be added or removed while above 0.
+    pub confirmation_left_secs: i64,
+    pub password_locked: bool,
+    pub signed_in_with_passkey: bool,
+}
+
+/// What the browser needs after a passkey sign-in: where to go next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySignedIn {
+    /// The password is locked; the member is asked for a new one.
+    pub password_locked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,12 +215,5 @@ mod tests {
         assert_eq!(email_hint("ken.sato@example.jp"), "ke***@example.jp");
         assert_eq!(email_hint("k@example.jp"), "k***@example.jp");
         assert_eq!(email_hint("broken"), "***");
-    }
-
-    #[test]
-    fn problems_are_found_by_field() {
-        let reply: Reply<()> = Reply::Invalid(vec![(Field::UserId, Problem::Required)]);
-        assert_eq!(reply.problem_for(Field::UserId), Some(Problem::Required));
-        assert_eq!(reply.problem_for(Field::Password), None);
     }
 }

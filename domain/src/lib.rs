@@ -7,4 +7,5 @@ pub mod credentials;
 pub mod lockout;
 pub mod money;
 pub mod otp;
+pub mod passkey;
 pub mod period;

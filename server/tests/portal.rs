@@ -2,18 +2,13 @@
 
 mod common;
 
-use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb};
+use common::{KEN_CARD, Kind, Server, TARO_PASSWORD, TestDb, register_ken};
 use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::card::CardNumberError;
 use portal_domain::credentials::PasswordProblem;
 use portal_domain::otp::CodeRefusal;
 use serde_json::Value;
 
-const KEN_CARD: [(&str, &str); 3] = [
-    ("card_number", "3712 345678 90021"),
-    ("front_code", "4321"),
-    ("birth_date", "1990-11-03"),
-];
 const TARO_CARD: [(&str, &str); 3] = [
     ("card_number", "371234567890005"),
     ("front_code", "1234"),
@@ -32,21 +27,6 @@ fn problems(reply: &Reply<Value>) -> Vec<(Field, Problem)> {
         Reply::Invalid(p) => p.clone(),
         other => panic!("expected field problems, got {other:?}"),
     }
-}
-
-async fn register_ken(browser: &Browser, user_id: &str, password: &str) {
-    assert!(browser.reply("register_card", &KEN_CARD).await.is_done());
-    let reply = browser
-        .reply(
-            "register_account",
-            &[
-                ("user_id", user_id),
-                ("password", password),
-                ("password_confirm", password),
-            ],
-        )
-        .await;
-    assert!(reply.is_done(), "{reply:?}");
 }
 
 async fn registration_signs_the_member_in(kind: Kind) {
@@ -688,7 +668,7 @@ async fn pages_carry_standard_autocomplete_tokens() {
     let browser = server.browser();
     let sign_in = browser.get("/").await.text().await.unwrap();
     for token in [
-        "autocomplete=\"username\"",
+        "autocomplete=\"username webauthn\"",
         "autocomplete=\"current-password\"",
         "ログアウト",
         "lang=\"ja\"",

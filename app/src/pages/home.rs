@@ -1,6 +1,8 @@
 //! Home (D1): the member's cards, this month's spending, the next statement and the points balance.
 
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use portal_domain::api::HomeView;
 use portal_domain::card::masked;
 use portal_domain::money::{format_points, format_yen};
@@ -9,6 +11,11 @@ use crate::api::load_home;
 use crate::components::query_value;
 use crate::i18n::{format_date, t, use_lang};
 use crate::messages;
+use crate::pages::security::PASSKEY_MADE_HERE;
+use crate::passkey;
+
+/// Browser storage: the member said "not now" to the passkey offer on this browser.
+const PASSKEY_OFFER_DECLINED: &str = "portal.passkey_offer_declined";
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -37,7 +44,7 @@ pub fn HomePage() -> impl IntoView {
 /// Without a session: the server answers with a redirect to the sign-in page; in the browser (a
 /// session that just ended, or sign-out under way) a notice with the way back.
 #[component]
-fn SignInFirst() -> impl IntoView {
+pub fn SignInFirst() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let redirect = view! { <leptos_router::components::Redirect path="/?expired=1" /> };
     #[cfg(not(feature = "ssr"))]
@@ -65,6 +72,7 @@ fn Home(view: HomeView) -> impl IntoView {
         today,
         next_statement,
         points,
+        offer_passkey,
     } = view;
     let month_label = move || {
         let month = today
@@ -114,6 +122,7 @@ fn Home(view: HomeView) -> impl IntoView {
                     </div>
                 }
             })}
+        {offer_passkey.then(|| view! { <PasskeyOffer /> })}
         <section class="figures" aria-label=move || lang.get().pick("ご利用状況", "Your account at a glance")>
             <div class="figure" data-testid="month-spending">
                 <p class="label">{month_label}</p>
@@ -150,5 +159,38 @@ fn Home(view: HomeView) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+/// After a password sign-in on a device that can make passkeys: offered once per browser, until the
+/// member says "not now" or makes one here.
+#[component]
+fn PasskeyOffer() -> impl IntoView {
+    let shown = RwSignal::new(false);
+    Effect::new(move |_| {
+        let answered = LocalStorage::get::<bool>(PASSKEY_OFFER_DECLINED).is_ok()
+            || LocalStorage::get::<bool>(PASSKEY_MADE_HERE).is_ok();
+        if !answered {
+            spawn_local(async move { shown.set(passkey::platform_authenticator().await) });
+        }
+    });
+    let decline = move |_| {
+        let _ = LocalStorage::set(PASSKEY_OFFER_DECLINED, true);
+        shown.set(false);
+    };
+    view! {
+        <aside class="notice offer" aria-labelledby="passkey-offer-title" hidden=move || !shown.get()>
+            <h2 id="passkey-offer-title">{t("次回から生体認証でログイン", "Sign in with your fingerprint or face next time")}</h2>
+            <p>
+                {t(
+                    "この端末の指紋・顔認証・画面ロックを登録すると、IDとパスワードを入力せずにログインできます。",
+                    "Set up this device's fingerprint, face or screen lock and sign in without typing your ID and password.",
+                )}
+            </p>
+            <div class="actions">
+                <a class="primary" href="/security">{t("設定する", "Set it up")}</a>
+                <button type="button" class="secondary" on:click=decline>{t("今はしない", "Not now")}</button>
+            </div>
+        </aside>
     }
 }

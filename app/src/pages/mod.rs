@@ -4,4 +4,5 @@ pub mod home;
 pub mod recover_id;
 pub mod register;
 pub mod reset;
+pub mod security;
 pub mod sign_in;

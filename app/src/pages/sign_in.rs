@@ -1,14 +1,18 @@
-//! Sign-in (R4, R11): user ID and password, the lockout notice, "remember my user ID".
+//! Sign-in (R4, R8, R11): user ID and password, the lockout notice, "remember my user ID", and
+//! passkeys, by button or from the user-ID field's autofill.
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
-use portal_domain::api::{Field, Refusal};
+use portal_domain::api::{Field, PasskeySignedIn, Refusal, Reply};
 
-use crate::api::SignIn;
+use crate::api::{SignIn, passkey_sign_in_finish, passkey_sign_in_start};
 use crate::app::SessionResource;
 use crate::components::{FormNotice, TextField, form_outcome, query_value};
-use crate::i18n::t;
+use crate::i18n::{Text, t, use_lang};
+use crate::messages;
+use crate::passkey::{self, BrowserRefusal};
 
 /// Browser storage key for the remembered user ID. The password is never stored.
 const REMEMBERED_ID: &str = "portal.remembered_user_id";
@@ -66,7 +70,7 @@ pub fn SignInPage() -> impl IntoView {
                         id="user_id"
                         name="user_id"
                         type="text"
-                        autocomplete="username"
+                        autocomplete="username webauthn"
                         autocapitalize="none"
                         spellcheck="false"
                         node_ref=user_id_input
@@ -100,6 +104,7 @@ pub fn SignInPage() -> impl IntoView {
                     }}
                 </button>
             </ActionForm>
+            <PasskeySignIn />
             <ul class="links">
                 <li>
                     <a href="/recover/id">{t("ユーザーIDを忘れた方", "Forgot your user ID?")}</a>
@@ -177,6 +182,101 @@ fn LockedNotice() -> impl IntoView {
                     "You can also call the member line printed on the back of your card.",
                 )}
             </p>
+        </div>
+    }
+}
+
+/// One passkey sign-in: a challenge from the server, the browser's prompt (or, with `autofill`,
+/// the user-ID field's suggestions), the answer checked by the server.
+async fn sign_in_with_passkey(autofill: bool) -> Result<PasskeySignedIn, Option<Text>> {
+    let challenge = match passkey_sign_in_start().await {
+        Ok(Reply::Done(challenge)) => challenge,
+        Ok(Reply::Refused(r)) => return Err(Some(messages::refusal(r))),
+        Ok(Reply::Invalid(_)) | Err(_) => return Err(Some(messages::unavailable())),
+    };
+    let credential = match passkey::get(challenge.options, autofill).await {
+        Ok(credential) => credential,
+        // The autofill request gives way to the button without a word.
+        Err(BrowserRefusal::Aborted) => return Err(None),
+        Err(refusal) => return Err(Some(messages::browser_refusal(refusal))),
+    };
+    match passkey_sign_in_finish(challenge.ceremony, credential).await {
+        Ok(Reply::Done(signed_in)) => Ok(signed_in),
+        Ok(Reply::Refused(r)) => Err(Some(messages::refusal(r))),
+        Ok(Reply::Invalid(_)) | Err(_) => Err(Some(messages::unavailable())),
+    }
+}
+
+/// A full page load into the portal, so every piece of state starts from the new session.
+fn enter(signed_in: PasskeySignedIn) {
+    let next = if signed_in.password_locked {
+        "/security/password?locked=1"
+    } else {
+        "/home"
+    };
+    let _ = window().location().set_href(next);
+}
+
+/// The passkey button, shown only where the browser can use passkeys; and passkeys offered in the
+/// user-ID field's autofill where the browser supports that.
+#[component]
+fn PasskeySignIn() -> impl IntoView {
+    let lang = use_lang();
+    let supported = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<Text>);
+    Effect::new(move |_| {
+        supported.set(passkey::supported());
+        spawn_local(async move {
+            if !passkey::autofill_supported().await {
+                return;
+            }
+            match sign_in_with_passkey(true).await {
+                Ok(signed_in) => enter(signed_in),
+                Err(text) => {
+                    if text.is_some() {
+                        failure.set(text);
+                    }
+                }
+            }
+        });
+    });
+    let press = move |_| {
+        passkey::cancel_autofill();
+        busy.set(true);
+        failure.set(None);
+        spawn_local(async move {
+            match sign_in_with_passkey(false).await {
+                Ok(signed_in) => enter(signed_in),
+                Err(text) => {
+                    failure.set(text);
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <div class="passkey-sign-in" hidden=move || !supported.get()>
+            <p class="or">{t("または", "or")}</p>
+            <button
+                type="button"
+                class="secondary passkey"
+                on:click=press
+                disabled=move || busy.get()
+                aria-busy=move || busy.get().then_some("true")
+                aria-describedby="passkey-hint"
+            >
+                {t("生体認証（パスキー）でログイン", "Sign in with a passkey")}
+            </button>
+            <p class="hint" id="passkey-hint">
+                {t(
+                    "登録済みの端末の指紋・顔認証・画面ロックで、IDとパスワードを入力せずにログインできます。",
+                    "Use the fingerprint, face or screen lock of a device you set up, without typing your ID and password.",
+                )}
+            </p>
+            <div role="alert" aria-live="assertive">
+                {move || failure.get().map(|text| view! { <p class="notice error">{move || text.get(lang.get())}</p> })}
+            </div>
         </div>
     }
 }

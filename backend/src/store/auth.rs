@@ -8,6 +8,8 @@ pub struct OnlineUser {
     pub member_id: i64,
     pub display_user_id: String,
     pub password_hash: String,
+    /// The issuer holds the account (support or the issuer's systems set this).
+    pub held: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -15,6 +17,8 @@ pub struct SessionRow {
     pub online_user_id: i64,
     pub created_at: i64,
     pub last_seen_at: i64,
+    pub method: String,
+    pub confirmed_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -30,21 +34,24 @@ pub struct FlowRow {
     pub completed_at: Option<i64>,
 }
 
-type OnlineUserRow = (i64, i64, String, String);
+type OnlineUserRow = (i64, i64, String, String, Option<i64>);
 
-fn online_user((id, member_id, display_user_id, password_hash): OnlineUserRow) -> OnlineUser {
+fn online_user(
+    (id, member_id, display_user_id, password_hash, held_at): OnlineUserRow,
+) -> OnlineUser {
     OnlineUser {
         id,
         member_id,
         display_user_id,
         password_hash,
+        held: held_at.is_some(),
     }
 }
 
 impl Db {
     pub async fn online_user_by_login(&self, login_key: &str) -> DbResult<Option<OnlineUser>> {
         let row: Option<OnlineUserRow> = sqlx::query_as(
-            "SELECT id, member_id, display_user_id, password_hash FROM online_users WHERE login_key = $1",
+            "SELECT id, member_id, display_user_id, password_hash, held_at FROM online_users WHERE login_key = $1",
         )
         .bind(login_key)
         .fetch_optional(&self.pool)
@@ -54,7 +61,7 @@ impl Db {
 
     pub async fn online_user_by_id(&self, id: i64) -> DbResult<Option<OnlineUser>> {
         let row: Option<OnlineUserRow> = sqlx::query_as(
-            "SELECT id, member_id, display_user_id, password_hash FROM online_users WHERE id = $1",
+            "SELECT id, member_id, display_user_id, password_hash, held_at FROM online_users WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -64,7 +71,7 @@ impl Db {
 
     pub async fn online_user_by_member(&self, member_id: i64) -> DbResult<Option<OnlineUser>> {
         let row: Option<OnlineUserRow> = sqlx::query_as(
-            "SELECT id, member_id, display_user_id, password_hash FROM online_users WHERE member_id = $1",
+            "SELECT id, member_id, display_user_id, password_hash, held_at FROM online_users WHERE member_id = $1",
         )
         .bind(member_id)
         .fetch_optional(&self.pool)
@@ -163,39 +170,65 @@ impl Db {
         Ok(row.map_or(0, |(f,)| u32::try_from(f).unwrap_or(u32::MAX)))
     }
 
+    /// `confirmed_at` is set when the sign-in itself proved the password.
     pub async fn create_session(
         &self,
         id_hash: &str,
         online_user_id: i64,
         now: i64,
         client: &str,
+        method: &str,
+        confirmed_at: Option<i64>,
     ) -> DbResult<()> {
         sqlx::query(
-            "INSERT INTO sessions (id_hash, online_user_id, created_at, last_seen_at, client_addr) VALUES ($1, $2, $3, $3, $4)",
+            "INSERT INTO sessions (id_hash, online_user_id, created_at, last_seen_at, client_addr, method, confirmed_at) VALUES ($1, $2, $3, $3, $4, $5, $6)",
         )
         .bind(id_hash)
         .bind(online_user_id)
         .bind(now)
         .bind(client)
+        .bind(method)
+        .bind(confirmed_at)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRow>> {
-        let row: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT online_user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+        let row: Option<(i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT online_user_id, created_at, last_seen_at, method, confirmed_at FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(
-            row.map(|(online_user_id, created_at, last_seen_at)| SessionRow {
+        Ok(row.map(
+            |(online_user_id, created_at, last_seen_at, method, confirmed_at)| SessionRow {
                 online_user_id,
                 created_at,
                 last_seen_at,
-            }),
-        )
+                method,
+                confirmed_at,
+            },
+        ))
+    }
+
+    pub async fn confirm_session(&self, id_hash: &str, now: i64) -> DbResult<()> {
+        sqlx::query("UPDATE sessions SET confirmed_at = $2 WHERE id_hash = $1")
+            .bind(id_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a member but one (after a password change). Returns how many ended.
+    pub async fn delete_other_sessions(&self, online_user_id: i64, keep: &str) -> DbResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE online_user_id = $1 AND id_hash <> $2")
+            .bind(online_user_id)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn touch_session(&self, id_hash: &str, now: i64) -> DbResult<()> {
@@ -235,6 +268,14 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    pub async fn delete_flow(&self, token_hash: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM flows WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn create_flow(

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod authenticator;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,6 +17,11 @@ use sqlx::AnyPool;
 
 pub const SECRET_KEY: &str = "6b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c";
 pub const TARO_PASSWORD: &str = "Portal2026demo";
+pub const KEN_CARD: [(&str, &str); 3] = [
+    ("card_number", "3712 345678 90021"),
+    ("front_code", "4321"),
+    ("birth_date", "1990-11-03"),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -186,6 +193,11 @@ impl Server {
         panic!("portal did not start; log:\n{}", self.log_text());
     }
 
+    /// The origin passkeys are bound to: this server as `localhost`.
+    pub fn passkey_origin(&self) -> String {
+        self.base.replace("127.0.0.1", "localhost")
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -266,6 +278,26 @@ impl Browser {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: {e}: {text}"))
     }
 
+    /// A server function whose arguments travel as JSON (the passkey answers).
+    pub async fn call_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> T {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{endpoint}: HTTP {status}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: {e}: {text}"))
+    }
+
     pub async fn reply(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply<serde_json::Value> {
         self.call(endpoint, form).await
     }
@@ -307,4 +339,20 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+/// Registers 佐藤 健's card as a new online account; the browser is then signed in.
+pub async fn register_ken(browser: &Browser, user_id: &str, password: &str) {
+    assert!(browser.reply("register_card", &KEN_CARD).await.is_done());
+    let reply = browser
+        .reply(
+            "register_account",
+            &[
+                ("user_id", user_id),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await;
+    assert!(reply.is_done(), "{reply:?}");
 }

@@ -1,0 +1,178 @@
+//! Proving it is still the member before a sensitive change (adding or removing a passkey): the
+//! password again, or a one-time code by e-mail when the password is locked or forgotten. Also the
+//! password change such a confirmation, or a passkey sign-in, allows.
+
+use portal_domain::api::{CodeSent, Field, Problem, Refusal, Reply};
+use portal_domain::credentials::UserId;
+
+use crate::crypto::token_hash;
+use crate::registration::NewCredentials;
+use crate::sessions::{SessionUser, SignInMethod};
+use crate::store::auth::FlowRow;
+use crate::{Client, Portal, PortalResult, now};
+
+const CONFIRM: &str = "confirm";
+
+impl Portal {
+    /// The confirmation code belongs to the session: its flow key is derived from the session's,
+    /// so no other cookie is needed and signing out ends it.
+    fn confirm_flow_hash(user: &SessionUser) -> String {
+        token_hash(&format!("{CONFIRM}:{}", user.id_hash))
+    }
+
+    async fn confirm_flow(&self, flow_hash: &str) -> PortalResult<Option<FlowRow>> {
+        let now = now();
+        Ok(self
+            .db
+            .flow(flow_hash)
+            .await?
+            .filter(|f| f.purpose == CONFIRM && f.completed_at.is_none() && f.expires_at > now))
+    }
+
+    /// The password again. Wrong entries count towards the same lockout as sign-in.
+    pub async fn confirm_password(
+        &self,
+        user: &SessionUser,
+        password: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<()>> {
+        if password.is_empty() {
+            return Ok(Reply::Invalid(vec![(Field::Password, Problem::Required)]));
+        }
+        if let Err(wait) = self.limits.sign_in.check(&client.addr) {
+            return Ok(Reply::Refused(Refusal::RateLimited {
+                retry_after_secs: wait,
+            }));
+        }
+        let Some(account) = self.db.online_user_by_id(user.online_user_id).await? else {
+            return Ok(Reply::Refused(Refusal::SignedOut));
+        };
+        let login_key = UserId::login_key(&account.display_user_id);
+        let max = self.config.lockout.max_failures;
+        let Some(failures) = self
+            .db
+            .reserve_sign_in_attempt(&login_key, max, now())
+            .await?
+        else {
+            return Ok(Reply::Refused(Refusal::Locked));
+        };
+        let who = Some(user.online_user_id);
+        if self
+            .passwords
+            .verify(password, Some(&account.password_hash))
+            .await?
+        {
+            self.db.clear_sign_in_failures(&login_key, now()).await?;
+            self.db.confirm_session(&user.id_hash, now()).await?;
+            self.audit(client, "confirmed", who, Some(&login_key), "password")
+                .await;
+            return Ok(Reply::Done(()));
+        }
+        let detail = format!("failures={failures}");
+        self.audit(client, "confirm_failed", who, Some(&login_key), &detail)
+            .await;
+        if failures >= max {
+            self.audit(client, "locked", who, Some(&login_key), &detail)
+                .await;
+            Ok(Reply::Refused(Refusal::Locked))
+        } else {
+            Ok(Reply::Refused(Refusal::BadCredentials {
+                remaining: max - failures,
+            }))
+        }
+    }
+
+    /// Sends a one-time code to the registered address (again, after the resend wait).
+    pub async fn send_confirmation_code(
+        &self,
+        user: &SessionUser,
+        client: &Client,
+    ) -> PortalResult<Reply<CodeSent>> {
+        let flow_hash = Self::confirm_flow_hash(user);
+        if self.confirm_flow(&flow_hash).await?.is_none() {
+            let now = now();
+            self.db.delete_flow(&flow_hash).await?;
+            self.db
+                .create_flow(
+                    &flow_hash,
+                    CONFIRM,
+                    user.member_id,
+                    now,
+                    now + self.config.flow_ttl_secs,
+                )
+                .await?;
+        }
+        self.audit(
+            client,
+            "code_sent",
+            Some(user.online_user_id),
+            None,
+            CONFIRM,
+        )
+        .await;
+        self.send_code(&flow_hash, user.member_id).await
+    }
+
+    pub async fn confirm_code(
+        &self,
+        user: &SessionUser,
+        code: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<()>> {
+        let flow_hash = Self::confirm_flow_hash(user);
+        let flow = self.confirm_flow(&flow_hash).await?;
+        let reply = self.check_flow_code(&flow_hash, flow, code, client).await?;
+        if reply.is_done() {
+            self.db.complete_flow(&flow_hash, now()).await?;
+            self.db.confirm_session(&user.id_hash, now()).await?;
+            self.audit(client, "confirmed", Some(user.online_user_id), None, "code")
+                .await;
+        }
+        Ok(reply)
+    }
+
+    /// A new password from inside a session signed in with a passkey or freshly confirmed. Clears
+    /// the lock and ends the member's other sessions.
+    pub async fn change_password(
+        &self,
+        user: &SessionUser,
+        password: &str,
+        password_confirm: &str,
+        client: &Client,
+    ) -> PortalResult<Reply<()>> {
+        if user.method != SignInMethod::Passkey && !self.confirmed(user) {
+            return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
+        }
+        let login_key = UserId::login_key(&user.display_user_id);
+        let new = NewCredentials {
+            user_id: &user.display_user_id,
+            password,
+            password_confirm,
+        };
+        let problems = self.credential_problems(new, Some(&login_key));
+        if !problems.is_empty() {
+            return Ok(Reply::Invalid(problems));
+        }
+        let hash = self.passwords.hash(password).await?;
+        let now = now();
+        self.db
+            .set_password_hash(user.online_user_id, &hash, now)
+            .await?;
+        let was_locked = self.password_locked(&user.display_user_id).await?;
+        self.db.clear_sign_in_failures(&login_key, now).await?;
+        let ended = self
+            .db
+            .delete_other_sessions(user.online_user_id, &user.id_hash)
+            .await?;
+        let who = Some(user.online_user_id);
+        let detail = format!("sessions_ended={ended}");
+        self.audit(client, "password_changed", who, Some(&login_key), &detail)
+            .await;
+        if was_locked {
+            self.audit(client, "unlocked", who, Some(&login_key), "online")
+                .await;
+        }
+        self.notify_password_changed(user.member_id).await?;
+        Ok(Reply::Done(()))
+    }
+}
