@@ -387,7 +387,7 @@ pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
         .await
         .map_err(ctx::internal)?;
     if reply.is_done() {
-        leptos_axum::redirect("/security");
+        leptos_axum::redirect("/security?confirmed=1");
     }
     ctx::back_to_form("/security", &reply, &[]);
     Ok(reply)
@@ -416,7 +416,7 @@ pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
         .await
         .map_err(ctx::internal)?;
     if reply.is_done() {
-        leptos_axum::redirect("/security");
+        leptos_axum::redirect("/security?confirmed=1");
     }
     ctx::back_to_form("/security", &reply, &[]);
     Ok(reply)
@@ -463,7 +463,7 @@ pub async fn passkey_rename(id: i64, name: String) -> Result<Reply<()>, AppError
         .await
         .map_err(ctx::internal)?;
     if reply.is_done() {
-        leptos_axum::redirect("/security");
+        leptos_axum::redirect(&format!("/security?renamed={id}"));
     }
     ctx::back_to_form("/security", &reply, &[]);
     Ok(reply)

@@ -83,14 +83,13 @@ impl Portal {
         Ok(self.db.sign_in_failures(&login_key).await? >= self.config.lockout.max_failures)
     }
 
-    fn passkey_rate_limited(&self, client: &Client) -> Option<Refusal> {
-        self.limits
-            .passkey
-            .check(&client.addr)
-            .err()
-            .map(|wait| Refusal::RateLimited {
-                retry_after_secs: wait,
-            })
+    async fn passkey_rate_limited(&self, client: &Client) -> Option<Refusal> {
+        let wait = self.limits.passkey.check(&client.addr).err()?;
+        self.audit(client, "passkey_rate_limited", None, None, "")
+            .await;
+        Some(Refusal::RateLimited {
+            retry_after_secs: wait,
+        })
     }
 
     /// Takes a ceremony for its answer and checks it was issued for this purpose and member.
@@ -161,7 +160,7 @@ impl Portal {
         user: &SessionUser,
         client: &Client,
     ) -> PortalResult<Reply<Challenge<CreationChallengeResponse>>> {
-        if let Some(refusal) = self.passkey_rate_limited(client) {
+        if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
         if !self.confirmed(user) {
@@ -221,7 +220,7 @@ impl Portal {
                 )]));
             }
         };
-        if let Some(refusal) = self.passkey_rate_limited(client) {
+        if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
         if !self.confirmed(user) {
@@ -372,7 +371,7 @@ impl Portal {
         &self,
         client: &Client,
     ) -> PortalResult<Reply<Challenge<RequestChallengeResponse>>> {
-        if let Some(refusal) = self.passkey_rate_limited(client) {
+        if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
         let (mut options, state) = self.webauthn.start_discoverable_authentication()?;
@@ -392,7 +391,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<(String, PasskeySignedIn)>> {
         let refused = |r| Ok(Reply::Refused(Refusal::Passkey(r)));
-        if let Some(refusal) = self.passkey_rate_limited(client) {
+        if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
         let state = match self.take_ceremony(ceremony, SIGN_IN, None, client).await? {

@@ -18,7 +18,7 @@ async function latestCode(page: Page, to: string): Promise<string> {
 }
 
 async function signIn(page: Page, userId: string, password: string) {
-  await page.locator('input[autocomplete="username"]').fill(userId);
+  await page.locator('input[autocomplete~="username"]').fill(userId);
   await page.locator('input[autocomplete="current-password"]').fill(password);
   await page.getByRole("button", { name: "ログイン", exact: true }).click();
 }
@@ -36,7 +36,7 @@ test("佐藤 健 registers, is locked out, unlocks online and sees his home", as
   await expect(page).toHaveURL(/\/register\/account$/);
   await page.waitForSelector("body[data-hydrated]");
 
-  await page.locator('input[autocomplete="username"]').fill("KenSato90");
+  await page.locator('input[autocomplete~="username"]').fill("KenSato90");
   const [password, confirm] = [
     page.locator('input[name="password"]'),
     page.locator('input[name="password_confirm"]'),
@@ -123,7 +123,7 @@ test("the language switches to English and back, and is remembered", async ({ pa
   await page.reload();
   await page.waitForSelector("body[data-hydrated]");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in");
-  await page.locator('input[autocomplete="username"]').fill("demotaro");
+  await page.locator('input[autocomplete~="username"]').fill("demotaro");
   await page.locator('input[autocomplete="current-password"]').fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("The user ID or password is not correct");
@@ -137,7 +137,7 @@ test.describe("on a phone", () => {
 
   test("山田 太郎 signs in, sees his family card, and his ID is remembered", async ({ page }) => {
     await open(page, "/");
-    await page.locator('input[autocomplete="username"]').fill("demotaro");
+    await page.locator('input[autocomplete~="username"]').fill("demotaro");
     await page.locator('input[autocomplete="current-password"]').fill("Portal2026demo");
     await page.getByLabel("ユーザーIDを保存する（この端末のみ）").check();
     await page.getByRole("button", { name: "ログイン", exact: true }).click();
@@ -151,7 +151,7 @@ test.describe("on a phone", () => {
     await page.getByRole("button", { name: "ログアウト" }).click();
     await expect(page).toHaveURL(/signed_out=1/);
     await page.waitForSelector("body[data-hydrated]");
-    await expect(page.locator('input[autocomplete="username"]')).toHaveValue("demotaro");
+    await expect(page.locator('input[autocomplete~="username"]')).toHaveValue("demotaro");
     await expect(page.locator('input[autocomplete="current-password"]')).toHaveValue("");
     await page.screenshot({ path: "test-results/phone-sign-in.png", fullPage: true });
   });
@@ -162,11 +162,11 @@ test.describe("without the wasm", () => {
 
   test("the sign-in form still submits", async ({ page }) => {
     await page.goto("/");
-    await page.locator('input[autocomplete="username"]').fill("demotaro");
+    await page.locator('input[autocomplete~="username"]').fill("demotaro");
     await page.locator('input[autocomplete="current-password"]').fill("wrong-wrong-1");
     await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await expect(page.getByText("ユーザーIDまたはパスワードが正しくありません")).toBeVisible();
-    await expect(page.locator('input[autocomplete="username"]')).toHaveValue("demotaro");
+    await expect(page.locator('input[autocomplete~="username"]')).toHaveValue("demotaro");
     await page.locator('input[autocomplete="current-password"]').fill("Portal2026demo");
     await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await expect(page).toHaveURL(/\/home$/);

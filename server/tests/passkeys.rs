@@ -374,6 +374,7 @@ async fn passkey_ceremonies_are_rate_limited(kind: Kind) {
         refusal(browser.reply("passkey_sign_in_start", &[]).await),
         Refusal::RateLimited { .. }
     ));
+    assert_eq!(audit_count(&db, "passkey_rate_limited").await, 1);
 }
 on_both_databases!(
     passkey_ceremonies_are_rate_limited,

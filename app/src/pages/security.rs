@@ -4,6 +4,7 @@
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 use portal_domain::api::{Field, PasskeyView, Refusal, Reply, SecurityView};
 use portal_domain::passkey::passkey_name;
 
@@ -24,7 +25,9 @@ pub const PASSKEY_MADE_HERE: &str = "portal.passkey_made_here";
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
-    let security = Resource::new(|| (), |_| load_security());
+    // Every change answers with a redirect here with a new query, which loads the settings again.
+    let query = use_query_map();
+    let security = Resource::new(move || query.get(), |_| load_security());
     let lang = use_lang();
     view! {
         <h1>{t("セキュリティ設定", "Security settings")}</h1>
@@ -50,23 +53,32 @@ pub fn SecurityPage() -> impl IntoView {
 
 #[component]
 fn ArrivalNotice() -> impl IntoView {
-    let notice = if !query_value("password_changed").is_empty() {
-        Some((
-            "パスワードを変更しました。ロックは解除されています。",
-            "Your password has been changed and the account is unlocked.",
-        ))
-    } else if !query_value("removed").is_empty() {
-        Some(("パスキーを削除しました。", "The passkey has been removed."))
-    } else {
-        None
-    };
-    notice.map(|(ja, en)| {
-        view! {
+    let query = use_query_map();
+    let lang = use_lang();
+    let notice = move || {
+        let query = query.read();
+        let (ja, en) = if query.get("password_changed").is_some() {
+            (
+                "パスワードを変更しました。ロックは解除されています。",
+                "Your password has been changed and the account is unlocked.",
+            )
+        } else if query.get("removed").is_some() {
+            ("パスキーを削除しました。", "The passkey has been removed.")
+        } else if query.get("confirmed").is_some() {
+            (
+                "ご本人確認ができました。5分間、パスキーの追加・削除ができます。",
+                "Thank you. For the next 5 minutes you can add and remove passkeys.",
+            )
+        } else {
+            return None;
+        };
+        Some(view! {
             <div class="notice ok" role="status">
-                <p>{t(ja, en)}</p>
+                <p>{lang.get().pick(ja, en)}</p>
             </div>
-        }
-    })
+        })
+    };
+    view! { {notice} }
 }
 
 #[component]

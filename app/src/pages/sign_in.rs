@@ -196,7 +196,9 @@ async fn sign_in_with_passkey(autofill: bool) -> Result<PasskeySignedIn, Option<
     };
     let credential = match passkey::get(challenge.options, autofill).await {
         Ok(credential) => credential,
-        // The autofill request gives way to the button without a word.
+        // The autofill request ends without a word (the member did not ask for anything), and
+        // gives way to the button the same way.
+        Err(_) if autofill => return Err(None),
         Err(BrowserRefusal::Aborted) => return Err(None),
         Err(refusal) => return Err(Some(messages::browser_refusal(refusal))),
     };
@@ -274,9 +276,12 @@ fn PasskeySignIn() -> impl IntoView {
                     "Use the fingerprint, face or screen lock of a device you set up, without typing your ID and password.",
                 )}
             </p>
-            <div role="alert" aria-live="assertive">
-                {move || failure.get().map(|text| view! { <p class="notice error">{move || text.get(lang.get())}</p> })}
-            </div>
+            // Present only with a message: the form above owns the page's standing alert region.
+            {move || {
+                failure
+                    .get()
+                    .map(|text| view! { <p class="notice error" role="alert">{move || text.get(lang.get())}</p> })
+            }}
         </div>
     }
 }
