@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use portal_domain::api::{
-    CodeSent, HomeView, PasskeySignedIn, RecoveredUserId, Reply, SecurityView, SessionView,
+    ActivityPage, ActivitySummary, CodeSent, HomeView, PasskeySignedIn, RecoveredUserId, Reply,
+    SecurityView, SessionView,
 };
 use serde::{Deserialize, Serialize};
 use webauthn_rs_proto::{
@@ -533,4 +534,58 @@ pub async fn change_password(
     }
     ctx::back_to_form("/security/password", &reply, &[]);
     Ok(reply)
+}
+
+/// The filter fields as the activity page's URL holds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterQuery {
+    pub pairs: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+fn read_filter(
+    query: &FilterQuery,
+) -> Result<portal_domain::activity::ActivityFilter, portal_domain::activity::FilterProblem> {
+    portal_domain::activity::ActivityFilter::from_query(
+        query.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+}
+
+#[server(endpoint = "activity_page", input = Json)]
+pub async fn load_activity_page(
+    query: FilterQuery,
+    cursor: Option<String>,
+) -> Result<Reply<ActivityPage>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .activity_page(&user, read_filter(&query), cursor.as_deref())
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "activity_summary", input = Json)]
+pub async fn load_activity_summary(query: FilterQuery) -> Result<Reply<ActivitySummary>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .activity_summary(&user, read_filter(&query))
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "line_note")]
+pub async fn set_line_note(id: i64, category: String, memo: String) -> Result<Reply<()>, AppError> {
+    let portal = ctx::portal()?;
+    let Some(user) = ctx::signed_in(&portal).await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .set_line_note(&user, id, &category, &memo)
+        .await
+        .map_err(ctx::internal)
 }

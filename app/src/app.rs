@@ -12,7 +12,8 @@ use leptos::server_fn::ServerFn;
 use crate::api::{SignOut, current_session};
 use crate::i18n::{Lang, provide_lang, set_lang, t, use_lang};
 use crate::pages::{
-    home::HomePage, recover_id::RecoverIdPage, register, reset, security, sign_in::SignInPage,
+    activity::ActivityPage, home::HomePage, recover_id::RecoverIdPage, register, reset, security,
+    sign_in::SignInPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -80,6 +81,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/recover/password") view=reset::IdentityStep />
                 <Route path=path!("/recover/password/code") view=reset::CodeStep />
                 <Route path=path!("/recover/password/new") view=reset::NewPasswordStep />
+                <Route path=path!("/activity") view=ActivityPage />
                 <Route path=path!("/security") view=security::SecurityPage />
                 <Route path=path!("/security/password") view=security::ChangePasswordPage />
             </Routes>
@@ -129,6 +131,7 @@ fn Header(session: SessionResource) -> impl IntoView {
                                 </span>
                                 <nav class="member-nav" aria-label=move || lang.get().pick("会員メニュー", "Member menu")>
                                     <a href="/home">{t("ホーム", "Home")}</a>
+                                    <a href="/activity">{t("ご利用明細", "Activity")}</a>
                                     <a href="/security">{t("セキュリティ設定", "Security")}</a>
                                 </nav>
                                 // A plain form: sign-out is a full page load that drops every

@@ -1,5 +1,6 @@
 //! The words for every reply code the server sends, in both languages.
 
+use portal_domain::activity::{FilterProblem, MemoProblem};
 use portal_domain::api::{Field, PasskeyRefusal, Problem, Refusal};
 use portal_domain::card::{CardNumberError, CodeError};
 use portal_domain::credentials::{PasswordProblem, UserIdError};
@@ -37,6 +38,9 @@ pub fn problem(field: Field, problem: Problem) -> Text {
                 "パスキーの名前を入力してください。",
                 "Give the passkey a name.",
             ),
+            Field::Memo | Field::Category => {
+                Text::new("カテゴリーを選んでください。", "Choose a category.")
+            }
         },
         Problem::CardNumber(e) => match e {
             CardNumberError::Empty => {
@@ -127,6 +131,14 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             "パスキーの名前は40文字以内にしてください。",
             "The name can have at most 40 characters.",
         ),
+        Problem::Memo(MemoProblem::TooLong) => Text::new(
+            "メモは100文字以内にしてください。",
+            "A memo can have at most 100 characters.",
+        ),
+        Problem::UnknownCategory => Text::new(
+            "一覧からカテゴリーを選んでください。",
+            "Choose a category from the list.",
+        ),
     }
 }
 
@@ -216,7 +228,47 @@ pub fn refusal(refusal: Refusal) -> Text {
             "For your security, confirm it is you with your password or a one-time code first.",
         ),
         Refusal::Passkey(p) => passkey_refusal(p),
+        Refusal::Filter(p) => filter_problem(p),
+        Refusal::LineNotFound => Text::new(
+            "このご利用明細は見つかりません。",
+            "This line was not found.",
+        ),
     }
+}
+
+fn filter_problem(problem: FilterProblem) -> Text {
+    match problem {
+        FilterProblem::BadDate => Text::new("日付を正しく入力してください。", "Enter valid dates."),
+        FilterProblem::DatesReversed => Text::new(
+            "開始日は終了日より前にしてください。",
+            "The start date must come before the end date.",
+        ),
+        FilterProblem::BadAmount => Text::new(
+            "金額は数字で入力してください。",
+            "Enter amounts as numbers.",
+        ),
+        FilterProblem::AmountsReversed => Text::new(
+            "下限の金額は上限以下にしてください。",
+            "The lowest amount must not exceed the highest.",
+        ),
+    }
+}
+
+/// The name of a category code.
+pub fn category(code: &str) -> Text {
+    let (ja, en) = match code {
+        "groceries" => ("食料品・日用品", "Groceries"),
+        "dining" => ("飲食", "Dining"),
+        "transport" => ("交通", "Transport"),
+        "shopping" => ("ショッピング", "Shopping"),
+        "utilities" => ("公共料金・通信", "Utilities and phone"),
+        "entertainment" => ("娯楽", "Entertainment"),
+        "travel" => ("旅行", "Travel"),
+        "health" => ("医療・健康", "Health"),
+        "education" => ("教育", "Education"),
+        _ => ("その他", "Other"),
+    };
+    Text::new(ja, en)
 }
 
 fn passkey_refusal(refusal: PasskeyRefusal) -> Text {

@@ -10,6 +10,7 @@ pub mod mailer;
 pub mod passwords;
 pub mod store;
 
+mod activity;
 mod confirmation;
 mod home;
 mod identity;
@@ -97,6 +98,10 @@ impl Portal {
         };
         if portal.config.demo {
             demo::seed_if_empty(&portal).await?;
+        }
+        let filled = portal.db.fill_search_keys().await?;
+        if filled > 0 {
+            tracing::info!(filled, "search keys filled in for older lines");
         }
         Ok(portal)
     }

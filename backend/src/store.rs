@@ -74,6 +74,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+pub mod activity;
 pub mod auth;
 pub mod cards;
 pub mod mail;

@@ -1,6 +1,7 @@
 //! The issuer's rules as plain Rust: no I/O, no clock, no framework. Shared by the server (which
 //! enforces them) and the browser (which checks early and draws the strength meter).
 
+pub mod activity;
 pub mod api;
 pub mod card;
 pub mod credentials;

@@ -9,6 +9,7 @@ use portal_backend::Portal;
 use portal_backend::config::Config;
 use tracing_subscriber::EnvFilter;
 
+mod downloads;
 mod http;
 
 #[tokio::main]

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod activity;
 pub mod home;
 pub mod recover_id;
 pub mod register;

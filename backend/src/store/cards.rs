@@ -262,8 +262,8 @@ impl Db {
         for line in lines {
             sqlx::query(
                 "INSERT INTO transactions
-                 (account_id, card_id, used_on, posted_on, merchant, amount_yen, foreign_currency, foreign_minor, status, category)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 (account_id, card_id, used_on, posted_on, merchant, amount_yen, foreign_currency, foreign_minor, status, category, merchant_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(line.account_id)
             .bind(line.card_id)
@@ -275,6 +275,7 @@ impl Db {
             .bind(line.foreign.map(|(_, minor)| minor))
             .bind(if line.posted_on.is_some() { "posted" } else { "pending" })
             .bind(line.category)
+            .bind(portal_domain::activity::search_key(line.merchant))
             .execute(&mut *tx)
             .await?;
         }
