@@ -2,6 +2,9 @@
 //! rendered to HTML, server functions run), with `hydrate` into the browser's wasm (the same pages
 //! made interactive, server functions called over HTTP). Server-only crates enter only with `ssr`.
 
+// Leptos views are deeply nested types; the hydrate build's layout queries need the room.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -198,9 +198,11 @@ fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
         </details>
         <section class="panel totals" aria-labelledby="totals-title">
             <h2 id="totals-title">{t("表示中の合計", "Total of what is shown")}</h2>
-            <p class="total" data-testid="activity-total">
-                {format_yen(total.yen)}
-                <span class="sub">{move || lang.get().pick(format!("（{}件）", total.count), format!(" ({} lines)", total.count))}</span>
+            <p class="total">
+                <span data-testid="activity-total">{format_yen(total.yen)}</span>
+                <span class="sub" data-testid="activity-count" data-count=total.count.to_string()>
+                    {move || lang.get().pick(format!("（{}件）", total.count), format!(" ({} lines)", total.count))}
+                </span>
             </p>
             <h3>{t("カード会員別の小計", "Subtotal per card holder")}</h3>
             <table class="subtotals">

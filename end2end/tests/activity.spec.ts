@@ -1,0 +1,95 @@
+import { test, expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+async function hydrated(page: Page) {
+  await page.waitForSelector("body[data-hydrated]");
+}
+
+async function signInAsTaro(page: Page) {
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator('input[autocomplete~="username"]').fill("demotaro");
+  await page.locator('input[autocomplete="current-password"]').fill("Portal2026demo");
+  await page.getByRole("button", { name: "ログイン", exact: true }).click();
+  await expect(page).toHaveURL(/\/home$/);
+}
+
+function yen(text: string | null): number {
+  return Number((text ?? "").replace(/[^\d-]/g, ""));
+}
+
+test("山田 太郎 filters by his wife's card, searches, notes a line and downloads the CSV", async ({ page }) => {
+  await signInAsTaro(page);
+  await page.getByRole("link", { name: "ご利用明細" }).click();
+  await expect(page).toHaveURL(/\/activity$/);
+  await hydrated(page);
+  await expect(page.getByTestId("line").first()).toBeVisible();
+
+  // His wife's card: only her lines, and her subtotal is the total shown.
+  await page.getByLabel("カード", { exact: true }).selectOption("90013");
+  await page.getByRole("button", { name: "絞り込む" }).click();
+  await expect(page).toHaveURL(/card=90013/);
+  await expect(page.getByTestId("line").first()).toContainText("山田 花子");
+  const holders = await page.getByTestId("line").locator(".holder").allInnerTexts();
+  expect(holders.every((h) => h.includes("山田 花子"))).toBeTruthy();
+  const total = yen(await page.getByTestId("activity-total").textContent());
+  const hers = yen(await page.locator('[data-testid="holder-subtotal"][data-card="90013"] td').textContent());
+  expect(total).toBeGreaterThan(0);
+  expect(hers).toBe(total);
+  expect(yen(await page.locator('[data-testid="holder-subtotal"][data-card="90005"] td').textContent())).toBe(0);
+
+  // The filter lives in the URL: back returns to every card.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/card=/);
+  await expect(page.getByTestId("holder-subtotal").first()).not.toContainText("¥0");
+
+  // A merchant typed in half-width katakana.
+  await page.getByLabel("利用店名・メモ").fill("ｾﾌﾞﾝ");
+  await page.getByRole("button", { name: "絞り込む" }).click();
+  await expect(page).toHaveURL(/q=/);
+  await expect(page.getByTestId("line").first()).toContainText("セブン-イレブン");
+  const merchants = await page.getByTestId("line").locator(".merchant").allInnerTexts();
+  expect(merchants.every((m) => m === "セブン-イレブン")).toBeTruthy();
+
+  // A category and a memo, kept after a reload.
+  const first = page.getByTestId("line").first();
+  await first.getByRole("button", { name: "カテゴリー・メモを編集" }).click();
+  await first.getByLabel("カテゴリー").selectOption("travel");
+  await first.getByLabel(/メモ/).fill("出張の朝食 <b>");
+  await first.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByTestId("line-memo").first()).toHaveText("出張の朝食 <b>");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("line-memo").first()).toHaveText("出張の朝食 <b>");
+  await expect(page.getByTestId("line-category").first()).toHaveText("旅行");
+
+  // The CSV of what is shown.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /CSVをダウンロード/ }).click(),
+  ]);
+  const bytes = readFileSync((await download.path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const csv = bytes.subarray(3).toString("utf8");
+  const rows = csv.split("\r\n").filter((r) => r.length > 0);
+  expect(rows[0]).toContain("利用日 / Date used");
+  const shown = Number(await page.getByTestId("activity-count").getAttribute("data-count"));
+  expect(rows.length - 1, "one row per line of the filter").toBe(shown);
+  expect(rows.slice(1).every((r) => r.includes("セブン-イレブン"))).toBeTruthy();
+  expect(csv).toContain("出張の朝食 <b>");
+  expect(csv).not.toContain("371234567890005");
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+
+  test("activity fits the screen", async ({ page }) => {
+    await signInAsTaro(page);
+    await page.goto("/activity");
+    await hydrated(page);
+    await expect(page.getByTestId("line").first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, "nothing wider than the phone").toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "test-results/phone-activity.png", fullPage: false });
+  });
+});
