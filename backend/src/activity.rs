@@ -13,9 +13,10 @@ use portal_domain::api::{
 };
 use portal_domain::period::{BillingCycle, iso_date, tokyo_date};
 
+use crate::statement::{HolderLine, StatementDoc, StatementLine};
 use crate::store::activity::{LineQuery, LineRow};
 use crate::store::cards::CardRow;
-use crate::{Portal, PortalResult, SessionUser, now};
+use crate::{Portal, PortalError, PortalResult, SessionUser, now};
 
 /// The cards of the account the member sees: all of it for the main member, only their own card
 /// for a family member.
@@ -339,6 +340,86 @@ impl Portal {
                 yield Bytes::from(rest);
             }
         })
+    }
+}
+
+impl Portal {
+    /// The PDF of one of the account's closed statements (`closing_date`), with the lines the
+    /// member may see; `None` when there is no such statement.
+    pub async fn statement_pdf(
+        &self,
+        user: &SessionUser,
+        closing_date: &str,
+    ) -> PortalResult<Option<Vec<u8>>> {
+        let Some(scope) = self.scope(user).await? else {
+            return Ok(None);
+        };
+        let Some(statement) = self
+            .db
+            .statements(scope.account_id)
+            .await?
+            .into_iter()
+            .find(|s| s.closing_date == closing_date)
+        else {
+            return Ok(None);
+        };
+        let card_ids: Vec<i64> = scope.cards.iter().map(|c| c.card_id).collect();
+        let query = LineQuery {
+            cards: card_ids.clone(),
+            from: Some(statement.period_start.clone()),
+            to: Some(statement.closing_date.clone()),
+            ..LineQuery::default()
+        };
+        let sums = totals(&card_ids, &self.db.activity_sums(&query).await?);
+        let mut rows: Vec<LineRow> =
+            futures::TryStreamExt::try_collect(self.db.activity_lines(&query)).await?;
+        rows.reverse();
+        let member = self.db.member(user.member_id).await?;
+        let (member_ja, member_en) = member.map(|m| (m.name_ja, m.name_en)).unwrap_or_default();
+        let doc = StatementDoc {
+            member_ja,
+            member_en,
+            product_ja: scope
+                .cards
+                .first()
+                .map(|c| c.product_ja.clone())
+                .unwrap_or_default(),
+            period_start: statement.period_start,
+            closing_date: statement.closing_date,
+            payment_date: statement.payment_date,
+            amount_yen: sums.all.yen,
+            holders: sums
+                .by_card
+                .iter()
+                .filter_map(|(id, sum)| {
+                    scope.card(*id).map(|c| HolderLine {
+                        name_ja: c.holder_ja.clone(),
+                        last_digits: c.last_digits.clone(),
+                        family: c.family,
+                        count: sum.count,
+                        yen: sum.yen,
+                    })
+                })
+                .collect(),
+            lines: rows
+                .into_iter()
+                .map(|r| StatementLine {
+                    last_digits: scope
+                        .card(r.card_id)
+                        .map(|c| c.last_digits.clone())
+                        .unwrap_or_default(),
+                    used_on: r.used_on,
+                    merchant: r.merchant,
+                    amount_yen: r.amount_yen,
+                    foreign: r.foreign_currency.zip(r.foreign_minor),
+                })
+                .collect(),
+        };
+        let pdf = tokio::task::spawn_blocking(move || crate::statement::render(&doc))
+            .await
+            .map_err(|e| PortalError::Pdf(e.to_string()))?
+            .map_err(PortalError::Pdf)?;
+        Ok(Some(pdf))
     }
 }
 

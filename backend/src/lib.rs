@@ -19,6 +19,7 @@ mod recovery;
 mod registration;
 mod sessions;
 mod sign_in;
+mod statement;
 
 use config::Config;
 use crypto::Keys;
@@ -49,6 +50,8 @@ pub enum PortalError {
     Config(#[from] config::ConfigError),
     #[error("passkey: {0}")]
     Passkey(String),
+    #[error("statement PDF: {0}")]
+    Pdf(String),
 }
 
 pub type PortalResult<T> = Result<T, PortalError>;

@@ -1,5 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 
 async function hydrated(page: Page) {
   await page.waitForSelector("body[data-hydrated]");
@@ -78,6 +79,23 @@ test("山田 太郎 filters by his wife's card, searches, notes a line and downl
   expect(rows.slice(1).every((r) => r.includes("セブン-イレブン"))).toBeTruthy();
   expect(csv).toContain("出張の朝食 <b>");
   expect(csv).not.toContain("371234567890005");
+
+  // The PDF statement of the last closed period, read back with poppler's pdftotext.
+  await page.goto("/activity");
+  await hydrated(page);
+  await page.getByLabel("お支払い期間（締め日）").selectOption({ index: 2 });
+  await page.getByRole("button", { name: "絞り込む" }).click();
+  await expect(page).toHaveURL(/period=\d{4}-\d{2}-\d{2}/);
+  const [pdf] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /PDFのご利用代金明細書/ }).click(),
+  ]);
+  const text = execFileSync("pdftotext", ["-raw", (await pdf.path())!, "-"]).toString("utf8");
+  expect(text).toContain("ご利用代金明細書");
+  expect(text).toContain("山田 太郎 様");
+  expect(text).toMatch(/山田 花子（家族カード） •••• 90013 \d+件 ¥[\d,]+/);
+  expect(text).toMatch(/1 \/ \d+/);
+  expect(text).not.toContain("371234567890");
 });
 
 test.describe("on a phone", () => {

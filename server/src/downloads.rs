@@ -1,4 +1,5 @@
-//! Files a signed-in member downloads: the CSV of any activity filter, streamed as it is read.
+//! Files a signed-in member downloads: the CSV of any activity filter, streamed as it is read, and
+//! the PDF of a closed statement.
 
 use std::sync::Arc;
 
@@ -52,6 +53,46 @@ pub async fn activity_csv(
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "activity CSV failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StatementQuery {
+    period: String,
+}
+
+pub async fn statement_pdf(
+    axum::Extension(portal): axum::Extension<Arc<Portal>>,
+    headers: HeaderMap,
+    Query(query): Query<StatementQuery>,
+) -> Response {
+    let Some(user) = member(&portal, &headers).await else {
+        return Redirect::to("/?expired=1").into_response();
+    };
+    match portal.statement_pdf(&user, &query.period).await {
+        Ok(Some(pdf)) => {
+            let file = format!(
+                "attachment; filename=\"statement-{}.pdf\"",
+                query.period.replace(|c: char| !c.is_ascii_digit() && c != '-', "")
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_string()),
+                    (header::CONTENT_DISPOSITION, file),
+                ],
+                pdf,
+            )
+                .into_response()
+        }
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            "この締め日のご利用代金明細書はありません。/ There is no statement for this closing date.",
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "statement PDF failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }

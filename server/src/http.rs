@@ -30,6 +30,7 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
     let mut app = Router::new()
         .route("/api/{*fn_name}", post(server_fns.clone()).get(server_fns))
         .route("/activity.csv", get(crate::downloads::activity_csv))
+        .route("/statement.pdf", get(crate::downloads::statement_pdf))
         .leptos_routes_with_context(&leptos, routes, context, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

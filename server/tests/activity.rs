@@ -278,3 +278,47 @@ on_both_databases!(
     the_csv_is_excel_ready_and_follows_the_filter,
     the_csv_is_excel_ready_and_follows_the_filter
 );
+
+async fn a_closed_statement_downloads_as_pdf(kind: Kind) {
+    let db = TestDb::new(kind, "statement_pdf").await;
+    let server = Server::start(&db).await;
+    let taro = taro(&server).await;
+    let periods = done(summary(&taro, &[]).await)["periods"].clone();
+    let closed = periods[1]["closing_date"].as_str().unwrap().to_string();
+
+    let res = taro.get(&format!("/statement.pdf?period={closed}")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(
+        pdf.len() < 500_000,
+        "the font is subset, not embedded whole"
+    );
+
+    assert_eq!(taro.get("/statement.pdf?period=open").await.status(), 404);
+    assert_eq!(
+        taro.get("/statement.pdf?period=1999-01-20").await.status(),
+        404
+    );
+    let ken = server.browser();
+    register_ken(&ken, "KenSato90", "Green-Tea-2026").await;
+    let his = ken.get(&format!("/statement.pdf?period={closed}")).await;
+    assert_eq!(
+        his.status(),
+        404,
+        "Taro's closing date is not a statement of Ken's"
+    );
+    assert_eq!(
+        server
+            .browser()
+            .get(&format!("/statement.pdf?period={closed}"))
+            .await
+            .status(),
+        303
+    );
+}
+on_both_databases!(
+    a_closed_statement_downloads_as_pdf,
+    a_closed_statement_downloads_as_pdf
+);

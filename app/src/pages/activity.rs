@@ -248,6 +248,23 @@ fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                     {t("CSVをダウンロード（表示中の条件）", "Download CSV (this filter)")}
                 </a>
             </p>
+            {move || {
+                let period = current("period");
+                (!period.is_empty() && period != "open")
+                    .then(|| {
+                        let href = format!("/statement.pdf?period={}", crate::url::encode(&period));
+                        view! {
+                            <p>
+                                <a class="download" href=href download>
+                                    {move || lang.get().pick(
+                                        format!("PDFのご利用代金明細書（{}締め）", format_date(lang.get(), &period)),
+                                        format!("PDF statement (closing {})", format_date(lang.get(), &period)),
+                                    )}
+                                </a>
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }
