@@ -286,8 +286,13 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
             })
             .collect();
         portal.db.insert_transactions(&new_lines).await?;
+        // Every period but the latest due one: closing that is left to the closing job at start,
+        // so the demo shows the notice a member sees when a statement becomes final.
+        let latest_due = account
+            .cycle
+            .previous(&account.cycle.period_containing(today));
         let mut period = account.cycle.period_containing(history_start);
-        while period.closing < today {
+        while period.closing < latest_due.closing {
             let (start, closing) = (iso_date(period.start), iso_date(period.closing));
             portal
                 .db
@@ -301,9 +306,10 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
                 .cycle
                 .period_containing(period.closing + Duration::days(1));
         }
+        let open = account.cycle.period_containing(today);
         portal
             .db
-            .earn_points_for_period(account_id, &iso_date(period.start), &iso_date(today), now)
+            .earn_points_for_period(account_id, &iso_date(open.start), &iso_date(today), now)
             .await?;
         portal
             .db

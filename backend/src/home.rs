@@ -1,10 +1,13 @@
 //! The home screen (D1): cards, this month's spending, the next statement, points.
 
-use portal_domain::api::{CardView, HomeView, NextStatement};
+use portal_domain::api::{CardView, HomeView, NextStatement, StatementNotice};
 use portal_domain::period::{BillingCycle, iso_date, month_start, tokyo_date};
 
 use crate::sessions::SignInMethod;
 use crate::{Portal, PortalResult, SessionUser, now};
+
+/// How long a closed statement's notice stays on the home screen.
+const NOTICE_DAYS: i64 = 40;
 
 impl Portal {
     pub async fn home(&self, user: &SessionUser) -> PortalResult<HomeView> {
@@ -81,6 +84,17 @@ impl Portal {
             next_statement,
             points,
             offer_passkey: user.method == SignInMethod::Password,
+            notices: self
+                .db
+                .statement_notices(user.member_id, now() - NOTICE_DAYS * 86_400)
+                .await?
+                .into_iter()
+                .map(|n| StatementNotice {
+                    closing_date: n.closing_date,
+                    payment_date: n.payment_date,
+                    amount_yen: n.amount_yen,
+                })
+                .collect(),
         })
     }
 }

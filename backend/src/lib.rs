@@ -11,6 +11,7 @@ pub mod passwords;
 pub mod store;
 
 mod activity;
+mod closing;
 mod confirmation;
 mod home;
 mod identity;
@@ -101,6 +102,10 @@ impl Portal {
         };
         if portal.config.demo {
             demo::seed_if_empty(&portal).await?;
+        }
+        let closed = portal.close_due_statements().await?;
+        if closed > 0 {
+            tracing::info!(closed, "statements closed at start");
         }
         let filled = portal.db.fill_search_keys().await?;
         if filled > 0 {

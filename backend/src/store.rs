@@ -78,4 +78,5 @@ pub mod activity;
 pub mod auth;
 pub mod cards;
 pub mod mail;
+pub mod notices;
 pub mod passkeys;

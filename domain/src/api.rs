@@ -162,6 +162,17 @@ pub struct HomeView {
     pub points: i64,
     /// Signed in with the password: the browser may offer to set up a passkey.
     pub offer_passkey: bool,
+    /// Statements that became final lately, newest first.
+    pub notices: Vec<StatementNotice>,
+}
+
+/// A statement became final.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementNotice {
+    /// ISO dates.
+    pub closing_date: String,
+    pub payment_date: String,
+    pub amount_yen: i64,
 }
 
 /// One of the member's passkeys, as security settings list it.

@@ -86,6 +86,27 @@ impl BillingCycle {
     }
 }
 
+/// The periods whose closing day has passed (a period closes at the end of its closing day, Tokyo
+/// time) and that have no statement yet, oldest first. With no statement at all, only the latest.
+pub fn periods_to_close(
+    cycle: &BillingCycle,
+    last_closed: Option<Date>,
+    today: Date,
+) -> Vec<StatementPeriod> {
+    let latest = cycle.previous(&cycle.period_containing(today));
+    let Some(last_closed) = last_closed else {
+        return vec![latest];
+    };
+    let mut due = Vec::new();
+    let mut period = latest;
+    while period.closing > last_closed {
+        due.push(period);
+        period = cycle.previous(&period);
+    }
+    due.reverse();
+    due
+}
+
 /// The first day of the month `date` is in.
 pub fn month_start(date: Date) -> Date {
     day_in_month(date.year(), date.month(), 1)
@@ -114,6 +135,37 @@ fn prev_month(year: i32, month: Month) -> (i32, Month) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_closes_the_day_after_its_closing_day() {
+        let cycle = BillingCycle {
+            closing_day: 20,
+            payment_day: 10,
+        };
+        let d =
+            |y, m: u8, day| Date::from_calendar_date(y, Month::try_from(m).unwrap(), day).unwrap();
+        let on_closing_day = periods_to_close(&cycle, Some(d(2026, 10, 20)), d(2026, 11, 20));
+        assert!(
+            on_closing_day.is_empty(),
+            "still open on the closing day itself"
+        );
+        let next_day = periods_to_close(&cycle, Some(d(2026, 10, 20)), d(2026, 11, 21));
+        assert_eq!(next_day.len(), 1);
+        assert_eq!(next_day[0].closing, d(2026, 11, 20));
+        assert_eq!(next_day[0].payment, d(2026, 12, 10));
+        let missed = periods_to_close(&cycle, Some(d(2026, 8, 20)), d(2026, 11, 21));
+        let closings: Vec<Date> = missed.iter().map(|p| p.closing).collect();
+        assert_eq!(closings, [d(2026, 9, 20), d(2026, 10, 20), d(2026, 11, 20)]);
+        assert_eq!(periods_to_close(&cycle, None, d(2026, 11, 21)).len(), 1);
+        let month_end = BillingCycle {
+            closing_day: 31,
+            payment_day: 26,
+        };
+        let leap = periods_to_close(&month_end, Some(d(2028, 1, 31)), d(2028, 3, 1));
+        assert_eq!(leap.len(), 1);
+        assert_eq!(leap[0].closing, d(2028, 2, 29));
+        assert_eq!(leap[0].start, d(2028, 2, 1));
+    }
     use time::macros::date;
 
     const CYCLE_20: BillingCycle = BillingCycle {

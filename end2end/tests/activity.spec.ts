@@ -21,6 +21,8 @@ function yen(text: string | null): number {
 
 test("山田 太郎 filters by his wife's card, searches, notes a line and downloads the CSV", async ({ page }) => {
   await signInAsTaro(page);
+  // The last statement became final when the portal started: the home screen says so.
+  await expect(page.getByTestId("statement-notice").first()).toContainText("が確定しました");
   await page.getByRole("link", { name: "ご利用明細" }).click();
   await expect(page).toHaveURL(/\/activity$/);
   await hydrated(page);

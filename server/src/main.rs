@@ -37,6 +37,7 @@ async fn run() -> Result<(), String> {
             .map_err(|e| format!("start-up: {e}"))?,
     );
     spawn_session_purge(portal.clone());
+    spawn_statement_closing(portal.clone());
     let addr = leptos.site_addr;
     let app = http::router(leptos, portal);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -59,6 +60,20 @@ fn spawn_session_purge(portal: Arc<Portal>) {
             every.tick().await;
             if let Err(e) = portal.purge_expired_sessions().await {
                 tracing::warn!(error = %e, "expired sessions not purged");
+            }
+        }
+    });
+}
+
+/// Statements become final the day after their closing day; the portal checks every hour.
+fn spawn_statement_closing(portal: Arc<Portal>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = portal.close_due_statements().await {
+                tracing::warn!(error = %e, "statements not closed");
             }
         }
     });

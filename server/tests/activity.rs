@@ -322,3 +322,48 @@ on_both_databases!(
     a_closed_statement_downloads_as_pdf,
     a_closed_statement_downloads_as_pdf
 );
+
+async fn a_statement_becomes_final_once_with_a_notice(kind: Kind) {
+    let db = TestDb::new(kind, "closing").await;
+    let server = Server::start(&db).await;
+    let taro = taro(&server).await;
+    let home: Value = taro.call("home", &[]).await;
+    let notices = home["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "the statement closed at start");
+    let latest = done(summary(&taro, &[]).await)["periods"][1].clone();
+    assert_eq!(notices[0]["closing_date"], latest["closing_date"]);
+    assert_eq!(notices[0]["payment_date"], latest["payment_date"]);
+    assert_eq!(notices[0]["amount_yen"], latest["amount_yen"]);
+    let closed_lines = all_lines(
+        &taro,
+        &[("period", latest["closing_date"].as_str().unwrap())],
+    )
+    .await;
+    let sum: i64 = closed_lines
+        .iter()
+        .map(|l| l["amount_yen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        sum,
+        latest["amount_yen"].as_i64().unwrap(),
+        "final amount = its lines"
+    );
+
+    let statements = db.count("SELECT COUNT(*) FROM statements").await;
+    let notices = db.count("SELECT COUNT(*) FROM statement_notices").await;
+    assert_eq!(notices, 4, "one per account holder");
+    let second = Server::start(&db).await;
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM statements").await,
+        statements
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM statement_notices").await,
+        notices
+    );
+    drop(second);
+}
+on_both_databases!(
+    a_statement_becomes_final_once_with_a_notice,
+    a_statement_becomes_final_once_with_a_notice
+);

@@ -73,6 +73,7 @@ fn Home(view: HomeView) -> impl IntoView {
         next_statement,
         points,
         offer_passkey,
+        notices,
     } = view;
     let month_label = move || {
         let month = today
@@ -120,6 +121,45 @@ fn Home(view: HomeView) -> impl IntoView {
                     <div class="notice ok" role="status">
                         <p>{t("ご登録ありがとうございます。オンライン・サービスをご利用いただけます。", "Thank you for registering. Your online account is ready.")}</p>
                     </div>
+                }
+            })}
+        {(!notices.is_empty())
+            .then(|| {
+                view! {
+                    <section class="notices" aria-labelledby="notices-title">
+                        <h2 id="notices-title">{t("お知らせ", "Notices")}</h2>
+                        <ul>
+                            {notices
+                                .into_iter()
+                                .map(|n| {
+                                    let href = format!("/activity?period={}", n.closing_date);
+                                    view! {
+                                        <li class="notice ok" data-testid="statement-notice">
+                                            {move || {
+                                                let l = lang.get();
+                                                l.pick(
+                                                    format!(
+                                                        "{}締めのご利用代金 {} が確定しました（お支払い日：{}）。",
+                                                        format_date(l, &n.closing_date),
+                                                        format_yen(n.amount_yen),
+                                                        format_date(l, &n.payment_date),
+                                                    ),
+                                                    format!(
+                                                        "Your statement closing {} is final: {}, due {}.",
+                                                        format_date(l, &n.closing_date),
+                                                        format_yen(n.amount_yen),
+                                                        format_date(l, &n.payment_date),
+                                                    ),
+                                                )
+                                            }}
+                                            " "
+                                            <a href=href>{t("明細を見る", "See the lines")}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
                 }
             })}
         {offer_passkey.then(|| view! { <PasskeyOffer /> })}

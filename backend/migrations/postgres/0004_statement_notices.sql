@@ -1,0 +1,10 @@
+-- A notice in the portal that a statement became final, for the account holder.
+CREATE TABLE statement_notices (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    member_id BIGINT NOT NULL REFERENCES members (id),
+    closing_date TEXT NOT NULL,
+    payment_date TEXT NOT NULL,
+    amount_yen BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX statement_notices_by_member ON statement_notices (member_id, created_at);

@@ -1,0 +1,62 @@
+//! Statement closing (D8): once a period's closing day has passed, its statement becomes final
+//! (the sum of its lines, the payment date), its points are earned, and the account holder gets a
+//! notice in the portal. Runs at start and every hour; any number of server processes may run it,
+//! since a statement is stored at most once per account and closing date.
+
+use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, periods_to_close, tokyo_date};
+
+use crate::store::is_unique_violation;
+use crate::{Portal, PortalResult, now};
+
+impl Portal {
+    /// Closes every period that is due; returns how many statements became final.
+    pub async fn close_due_statements(&self) -> PortalResult<usize> {
+        let now = now();
+        let today = tokyo_date(now);
+        let mut closed = 0;
+        for account in self.db.accounts().await? {
+            let cycle = BillingCycle {
+                closing_day: account.closing_day,
+                payment_day: account.payment_day,
+            };
+            let last = self
+                .db
+                .statements(account.account_id)
+                .await?
+                .first()
+                .and_then(|s| parse_iso_date(&s.closing_date));
+            for period in periods_to_close(&cycle, last, today) {
+                let (start, closing, payment) = (
+                    iso_date(period.start),
+                    iso_date(period.closing),
+                    iso_date(period.payment),
+                );
+                let amount = match self
+                    .db
+                    .close_statement(account.account_id, &start, &closing, &payment)
+                    .await
+                {
+                    Ok(amount) => amount,
+                    // Another process closed it first.
+                    Err(e) if is_unique_violation(&e) => continue,
+                    Err(e) => return Err(e.into()),
+                };
+                self.db
+                    .earn_points_for_period(account.account_id, &start, &closing, now)
+                    .await?;
+                self.db
+                    .insert_statement_notice(
+                        account.primary_member_id,
+                        &closing,
+                        &payment,
+                        amount,
+                        now,
+                    )
+                    .await?;
+                tracing::info!(account = account.account_id, closing, "statement closed");
+                closed += 1;
+            }
+        }
+        Ok(closed)
+    }
+}

@@ -1,0 +1,89 @@
+//! Notices in the portal: a statement became final.
+
+use super::{Db, DbResult};
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub account_id: i64,
+    pub primary_member_id: i64,
+    pub closing_day: u8,
+    pub payment_day: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatementNoticeRow {
+    pub closing_date: String,
+    pub payment_date: String,
+    pub amount_yen: i64,
+    pub created_at: i64,
+}
+
+impl Db {
+    pub async fn accounts(&self) -> DbResult<Vec<AccountRow>> {
+        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, primary_member_id, closing_day, payment_day FROM card_accounts ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(account_id, primary_member_id, closing, payment)| AccountRow {
+                    account_id,
+                    primary_member_id,
+                    closing_day: u8::try_from(closing).unwrap_or(31),
+                    payment_day: u8::try_from(payment).unwrap_or(31),
+                },
+            )
+            .collect())
+    }
+
+    pub async fn insert_statement_notice(
+        &self,
+        member_id: i64,
+        closing_date: &str,
+        payment_date: &str,
+        amount_yen: i64,
+        at: i64,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO statement_notices (member_id, closing_date, payment_date, amount_yen, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(member_id)
+        .bind(closing_date)
+        .bind(payment_date)
+        .bind(amount_yen)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Newest first, created after `since`.
+    pub async fn statement_notices(
+        &self,
+        member_id: i64,
+        since: i64,
+    ) -> DbResult<Vec<StatementNoticeRow>> {
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT closing_date, payment_date, amount_yen, created_at FROM statement_notices
+             WHERE member_id = $1 AND created_at > $2 ORDER BY created_at DESC, id DESC LIMIT 5",
+        )
+        .bind(member_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(closing_date, payment_date, amount_yen, created_at)| StatementNoticeRow {
+                    closing_date,
+                    payment_date,
+                    amount_yen,
+                    created_at,
+                },
+            )
+            .collect())
+    }
+}
