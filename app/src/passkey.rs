@@ -126,8 +126,16 @@ mod browser {
         } else {
             CredentialRequestOptions::from(options)
         };
-        let promise = credentials()?.get_with_options(&request).map_err(refusal)?;
-        let answer = JsFuture::from(promise).await.map_err(refusal)?;
+        // Only creation can hit an already registered authenticator; here the state error means
+        // another request was still pending.
+        let during_get = |e| match refusal(e) {
+            BrowserRefusal::AlreadyRegistered => BrowserRefusal::Failed,
+            other => other,
+        };
+        let promise = credentials()?
+            .get_with_options(&request)
+            .map_err(during_get)?;
+        let answer = JsFuture::from(promise).await.map_err(during_get)?;
         answer
             .dyn_into::<web_sys::PublicKeyCredential>()
             .map(PublicKeyCredential::from)

@@ -230,6 +230,7 @@ impl Portal {
                 amount_yen: None,
             });
         }
+        let holder = scope.cards.iter().any(|c| !c.family);
         periods.extend(
             self.db
                 .statements(scope.account_id)
@@ -239,7 +240,8 @@ impl Portal {
                     start: s.period_start,
                     closing_date: s.closing_date,
                     payment_date: s.payment_date,
-                    amount_yen: Some(s.amount_yen),
+                    // The account's amount is the account holder's business.
+                    amount_yen: holder.then_some(s.amount_yen),
                 }),
         );
         Ok(Reply::Done(ActivitySummary {
@@ -387,7 +389,12 @@ impl Portal {
             period_start: statement.period_start,
             closing_date: statement.closing_date,
             payment_date: statement.payment_date,
-            amount_yen: sums.all.yen,
+            // The account holder's final amount as closed; a family member's own lines.
+            amount_yen: if scope.cards.iter().any(|c| !c.family) {
+                statement.amount_yen
+            } else {
+                sums.all.yen
+            },
             holders: sums
                 .by_card
                 .iter()
@@ -455,7 +462,12 @@ fn cell(text: &str) -> String {
 
 fn csv_record(row: &LineRow, card: Option<&(i64, String, String)>) -> Vec<String> {
     let foreign_amount = match (&row.foreign_currency, row.foreign_minor) {
-        (Some(_), Some(minor)) => format!("{}.{:02}", minor / 100, (minor % 100).abs()),
+        (Some(_), Some(minor)) => format!(
+            "{}{}.{:02}",
+            if minor < 0 { "-" } else { "" },
+            minor.abs() / 100,
+            minor.abs() % 100
+        ),
         _ => String::new(),
     };
     vec![
@@ -464,7 +476,7 @@ fn csv_record(row: &LineRow, card: Option<&(i64, String, String)>) -> Vec<String
         cell(&row.merchant),
         card.map(|c| format!("XXXX-XXXXXX-{}", c.1))
             .unwrap_or_default(),
-        card.map(|c| c.2.clone()).unwrap_or_default(),
+        card.map(|c| cell(&c.2)).unwrap_or_default(),
         row.amount_yen.to_string(),
         row.foreign_currency.clone().unwrap_or_default(),
         foreign_amount,

@@ -131,8 +131,9 @@ impl Portal {
         Ok(reply)
     }
 
-    /// A new password from inside a session signed in with a passkey or freshly confirmed. Clears
-    /// the lock and ends the member's other sessions.
+    /// A new password from inside a freshly confirmed session, or from a passkey session while the
+    /// password is locked (the way out of a lock). Clears the lock and ends the member's other
+    /// sessions.
     pub async fn change_password(
         &self,
         user: &SessionUser,
@@ -140,7 +141,9 @@ impl Portal {
         password_confirm: &str,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        if user.method != SignInMethod::Passkey && !self.confirmed(user) {
+        let unlocking = user.method == SignInMethod::Passkey
+            && self.password_locked(&user.display_user_id).await?;
+        if !unlocking && !self.confirmed(user) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let login_key = UserId::login_key(&user.display_user_id);

@@ -103,9 +103,11 @@ impl Portal {
         if portal.config.demo {
             demo::seed_if_empty(&portal).await?;
         }
-        let closed = portal.close_due_statements().await?;
-        if closed > 0 {
-            tracing::info!(closed, "statements closed at start");
+        // A failure here must not keep members out; the hourly run tries again.
+        match portal.close_due_statements().await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "statements closed at start"),
+            Err(e) => tracing::error!(error = %e, "statements not closed at start"),
         }
         let filled = portal.db.fill_search_keys().await?;
         if filled > 0 {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::period::parse_iso_date;
+use crate::period::{iso_date, parse_iso_date};
 
 /// The categories a member can give a line, in the order screens list them.
 pub const CATEGORIES: &[&str] = &[
@@ -146,10 +146,11 @@ impl ActivityFilter {
                 _ => {}
             }
         }
-        for date in [&filter.from, &filter.to].into_iter().flatten() {
-            if parse_iso_date(date).is_none() {
-                return Err(FilterProblem::BadDate);
-            }
+        // Stored as canonical ISO text, which the database compares as text.
+        for date in [&mut filter.from, &mut filter.to].into_iter().flatten() {
+            *date = parse_iso_date(date)
+                .map(iso_date)
+                .ok_or(FilterProblem::BadDate)?;
         }
         if let (Some(from), Some(to)) = (&filter.from, &filter.to)
             && from > to
@@ -198,9 +199,8 @@ impl Cursor {
 
     pub fn decode(text: &str) -> Option<Self> {
         let (date, id) = text.split_once('_')?;
-        parse_iso_date(date)?;
         Some(Cursor {
-            used_on: date.to_string(),
+            used_on: iso_date(parse_iso_date(date)?),
             id: id.parse().ok()?,
         })
     }
@@ -308,6 +308,13 @@ mod tests {
         assert_eq!(
             ActivityFilter::from_query([("from", "2026-02-30")]),
             Err(FilterProblem::BadDate)
+        );
+        let loose =
+            ActivityFilter::from_query([("from", "2026-1-5"), ("to", "2026-10-01")]).unwrap();
+        assert_eq!(
+            loose.from.as_deref(),
+            Some("2026-01-05"),
+            "compared as ISO text"
         );
         assert_eq!(
             ActivityFilter::from_query([("from", "2026-02-01"), ("to", "2026-01-01")]),

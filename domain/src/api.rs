@@ -236,7 +236,7 @@ pub struct PeriodView {
     pub start: String,
     pub closing_date: String,
     pub payment_date: String,
-    /// The final amount of a closed statement; none for the open period.
+    /// The final amount of a closed statement; none for the open period, and for family members.
     pub amount_yen: Option<i64>,
 }
 

@@ -155,6 +155,18 @@ async fn a_passkey_signs_in_without_a_user_id(kind: Kind) {
         "a passkey sign-in is not a confirmation"
     );
 
+    // A passkey session may set a new password only to get out of a lock.
+    let reply = phone
+        .reply(
+            "change_password",
+            &[
+                ("password", "Taken-Over-2026"),
+                ("password_confirm", "Taken-Over-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(refusal(reply), Refusal::ConfirmationNeeded);
+
     // The same answer again: the challenge was used up.
     let replayed = finish_sign_in(&server.browser(), &ceremony, &answer).await;
     assert_eq!(

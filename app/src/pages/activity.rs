@@ -125,7 +125,7 @@ fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                                 let value = p.closing_date.clone();
                                 let label = move || {
                                     let l = lang.get();
-                                    if p.amount_yen.is_none() {
+                                    if p.closing_date == "open" {
                                         l.pick("未確定（今回締め分）".to_string(), "Open period (not closed yet)".to_string())
                                     } else {
                                         l.pick(
@@ -386,11 +386,17 @@ fn Line(line: ActivityLine, lines: RwSignal<Vec<ActivityLine>>) -> impl IntoView
                 <span class="category" data-testid="line-category">{move || category_name.get(lang.get())}</span>
             </div>
             {(!shown_memo.is_empty()).then(|| view! { <p class="memo" data-testid="line-memo">{shown_memo.clone()}</p> })}
-            <button type="button" class="link" on:click=move |_| editing.update(|e| *e = !*e) aria-expanded=move || editing.get().to_string()>
+            <button
+                type="button"
+                class="link"
+                on:click=move |_| editing.update(|e| *e = !*e)
+                aria-expanded=move || editing.get().to_string()
+                aria-controls=format!("note-{id}")
+            >
                 {t("カテゴリー・メモを編集", "Edit category and memo")}
             </button>
             <Show when=move || editing.get()>
-                <div class="note-form">
+                <div class="note-form" id=format!("note-{id}")>
                     <label for=category_id.clone()>{t("カテゴリー", "Category")}</label>
                     <select id=category_id.clone() on:change=move |ev| category.set(event_target_value(&ev))>
                         {CATEGORIES

@@ -93,6 +93,8 @@ fn Settings(
         signed_in_with_passkey,
     } = view;
     let confirmed = confirmation_left_secs > 0;
+    // A passkey session whose password is locked may set a new one without confirming.
+    let may_change_password = confirmed || (signed_in_with_passkey && password_locked);
     view! {
         {password_locked
             .then(|| {
@@ -127,7 +129,7 @@ fn Settings(
         </section>
         <section class="panel" aria-labelledby="password-title">
             <h2 id="password-title">{t("パスワード", "Password")}</h2>
-            {(confirmed || signed_in_with_passkey)
+            {may_change_password
                 .then(|| {
                     view! {
                         <p>
@@ -135,7 +137,7 @@ fn Settings(
                         </p>
                     }
                 })}
-            {(!confirmed && !signed_in_with_passkey)
+            {(!may_change_password)
                 .then(|| {
                     view! {
                         <p class="hint">
@@ -185,6 +187,7 @@ fn PasskeyItem(passkey: PasskeyView, confirmed: bool) -> impl IntoView {
     } = passkey;
     let name_id = format!("passkey-name-{id}");
     let shown_name = name.clone();
+    let (rename_label, remove_label) = (name.clone(), name.clone());
     view! {
         <li class="passkey" data-testid="passkey">
             <p class="name">{shown_name}</p>
@@ -214,7 +217,18 @@ fn PasskeyItem(passkey: PasskeyView, confirmed: bool) -> impl IntoView {
                 <input type="hidden" name="id" value=id.to_string() />
                 <label for=name_id.clone()>{t("名前", "Name")}</label>
                 <input id=name_id name="name" type="text" autocomplete="off" maxlength="40" value=name />
-                <button type="submit" class="secondary">{t("名前を変更", "Rename")}</button>
+                <button
+                    type="submit"
+                    class="secondary"
+                    aria-label={
+                        move || {
+                            let name = &rename_label;
+                            lang.get().pick(format!("「{name}」の名前を変更"), format!("Rename “{name}”"))
+                        }
+                    }
+                >
+                    {t("名前を変更", "Rename")}
+                </button>
             </ActionForm>
             <FormNotice outcome=remove_outcome />
             {confirmed
@@ -222,7 +236,18 @@ fn PasskeyItem(passkey: PasskeyView, confirmed: bool) -> impl IntoView {
                     view! {
                         <ActionForm action=remove attr:class="inline">
                             <input type="hidden" name="id" value=id.to_string() />
-                            <button type="submit" class="danger">{t("削除", "Remove")}</button>
+                            <button
+                                type="submit"
+                                class="danger"
+                                aria-label={
+                                    move || {
+                                        let name = &remove_label;
+                                        lang.get().pick(format!("「{name}」を削除"), format!("Remove “{name}”"))
+                                    }
+                                }
+                            >
+                                {t("削除", "Remove")}
+                            </button>
                         </ActionForm>
                     }
                 })}
