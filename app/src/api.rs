@@ -89,6 +89,12 @@ mod ctx {
         cookie(portal_backend::FLOW_COOKIE).unwrap_or_default()
     }
 
+    /// The portal and the signed-in member, for server functions that need one.
+    pub async fn member() -> Result<Option<(Arc<Portal>, SessionUser)>, AppError> {
+        let portal = portal()?;
+        Ok(signed_in(&portal).await?.map(|user| (portal, user)))
+    }
+
     pub async fn signed_in(portal: &Portal) -> Result<Option<SessionUser>, AppError> {
         match cookie(portal_backend::SESSION_COOKIE) {
             Some(token) => portal.session_user(&token).await.map_err(internal),
@@ -379,8 +385,7 @@ pub async fn load_security() -> Result<Option<SecurityView>, AppError> {
 
 #[server(endpoint = "confirm_password")]
 pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let reply = portal
@@ -396,8 +401,7 @@ pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
 
 #[server(endpoint = "confirm_code_send")]
 pub async fn send_confirmation_code() -> Result<Reply<CodeSent>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal
@@ -408,8 +412,7 @@ pub async fn send_confirmation_code() -> Result<Reply<CodeSent>, AppError> {
 
 #[server(endpoint = "confirm_code")]
 pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let reply = portal
@@ -426,8 +429,7 @@ pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
 #[server(endpoint = "passkey_register_start")]
 pub async fn passkey_register_start()
 -> Result<Reply<Challenge<CreationChallengeResponse>>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let reply = portal
@@ -443,8 +445,7 @@ pub async fn passkey_register_finish(
     name: String,
     credential: RegisterPublicKeyCredential,
 ) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal
@@ -455,8 +456,7 @@ pub async fn passkey_register_finish(
 
 #[server(endpoint = "passkey_rename")]
 pub async fn passkey_rename(id: i64, name: String) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let reply = portal
@@ -472,8 +472,7 @@ pub async fn passkey_rename(id: i64, name: String) -> Result<Reply<()>, AppError
 
 #[server(endpoint = "passkey_remove")]
 pub async fn passkey_remove(id: i64) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let reply = portal
@@ -521,8 +520,7 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let reply = portal
@@ -556,8 +554,7 @@ pub async fn load_activity_page(
     query: FilterQuery,
     cursor: Option<String>,
 ) -> Result<Reply<ActivityPage>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal
@@ -568,8 +565,7 @@ pub async fn load_activity_page(
 
 #[server(endpoint = "activity_summary", input = Json)]
 pub async fn load_activity_summary(query: FilterQuery) -> Result<Reply<ActivitySummary>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal
@@ -580,8 +576,7 @@ pub async fn load_activity_summary(query: FilterQuery) -> Result<Reply<ActivityS
 
 #[server(endpoint = "line_note")]
 pub async fn set_line_note(id: i64, category: String, memo: String) -> Result<Reply<()>, AppError> {
-    let portal = ctx::portal()?;
-    let Some(user) = ctx::signed_in(&portal).await? else {
+    let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal

@@ -309,3 +309,44 @@ pub const RESET_STEPS: &[(&str, &str)] = &[
     ("ワンタイムコード", "One-time code"),
     ("新しいパスワード", "New password"),
 ];
+
+/// The portal could not answer: the whole page says so.
+#[component]
+pub fn UnavailableNotice() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="notice error" role="alert">
+            <p>{move || messages::unavailable().get(lang.get())}</p>
+        </div>
+    }
+}
+
+/// A new password, its strength as typed, and the same again to confirm it.
+#[component]
+pub fn NewPasswordFields(outcome: Memo<Outcome>) -> impl IntoView {
+    let (password, set_password) = signal(String::new());
+    view! {
+        <TextField
+            name="password"
+            label=("新しいパスワード", "New password")
+            hint=(
+                "8文字以上で、英字と数字を両方含めてください。記号も使えます。",
+                "At least 8 characters with both letters and digits; symbols are welcome.",
+            )
+            kind="password"
+            autocomplete="new-password"
+            field=Field::Password
+            outcome
+            on_text=Callback::new(move |v| set_password.set(v))
+        />
+        <StrengthMeter password user_id=Signal::stored(String::new()) />
+        <TextField
+            name="password_confirm"
+            label=("新しいパスワード（確認）", "New password again")
+            kind="password"
+            autocomplete="new-password"
+            field=Field::PasswordConfirm
+            outcome
+        />
+    }
+}

@@ -32,14 +32,16 @@ mod browser {
 
     use super::*;
 
-    fn refusal(error: JsValue) -> BrowserRefusal {
+    /// Why `navigator.credentials` failed. A state error means an already registered
+    /// authenticator only when creating; when getting, another request was still pending.
+    fn refusal(error: JsValue, creating: bool) -> BrowserRefusal {
         let name = Reflect::get(&error, &"name".into())
             .ok()
             .and_then(|n| n.as_string())
             .unwrap_or_default();
         match name.as_str() {
             "NotAllowedError" => BrowserRefusal::Cancelled,
-            "InvalidStateError" => BrowserRefusal::AlreadyRegistered,
+            "InvalidStateError" if creating => BrowserRefusal::AlreadyRegistered,
             "AbortError" => BrowserRefusal::Aborted,
             "NotSupportedError" | "SecurityError" => BrowserRefusal::Unsupported,
             _ => BrowserRefusal::Failed,
@@ -90,8 +92,10 @@ mod browser {
         let options = CredentialCreationOptions::from(options);
         let promise = credentials()?
             .create_with_options(&options)
-            .map_err(refusal)?;
-        let answer = JsFuture::from(promise).await.map_err(refusal)?;
+            .map_err(|e| refusal(e, true))?;
+        let answer = JsFuture::from(promise)
+            .await
+            .map_err(|e| refusal(e, true))?;
         answer
             .dyn_into::<web_sys::PublicKeyCredential>()
             .map(RegisterPublicKeyCredential::from)
@@ -126,16 +130,12 @@ mod browser {
         } else {
             CredentialRequestOptions::from(options)
         };
-        // Only creation can hit an already registered authenticator; here the state error means
-        // another request was still pending.
-        let during_get = |e| match refusal(e) {
-            BrowserRefusal::AlreadyRegistered => BrowserRefusal::Failed,
-            other => other,
-        };
         let promise = credentials()?
             .get_with_options(&request)
-            .map_err(during_get)?;
-        let answer = JsFuture::from(promise).await.map_err(during_get)?;
+            .map_err(|e| refusal(e, false))?;
+        let answer = JsFuture::from(promise)
+            .await
+            .map_err(|e| refusal(e, false))?;
         answer
             .dyn_into::<web_sys::PublicKeyCredential>()
             .map(PublicKeyCredential::from)

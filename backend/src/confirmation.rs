@@ -6,9 +6,8 @@ use portal_domain::api::{CodeSent, Field, Problem, Refusal, Reply};
 use portal_domain::credentials::UserId;
 
 use crate::crypto::token_hash;
-use crate::registration::NewCredentials;
+use crate::recovery::PasswordOwner;
 use crate::sessions::{SessionUser, SignInMethod};
-use crate::store::auth::FlowRow;
 use crate::{Client, Portal, PortalResult, now};
 
 const CONFIRM: &str = "confirm";
@@ -18,15 +17,6 @@ impl Portal {
     /// so no other cookie is needed and signing out ends it.
     fn confirm_flow_hash(user: &SessionUser) -> String {
         token_hash(&format!("{CONFIRM}:{}", user.id_hash))
-    }
-
-    async fn confirm_flow(&self, flow_hash: &str) -> PortalResult<Option<FlowRow>> {
-        let now = now();
-        Ok(self
-            .db
-            .flow(flow_hash)
-            .await?
-            .filter(|f| f.purpose == CONFIRM && f.completed_at.is_none() && f.expires_at > now))
     }
 
     /// The password again. Wrong entries count towards the same lockout as sign-in.
@@ -89,7 +79,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<CodeSent>> {
         let flow_hash = Self::confirm_flow_hash(user);
-        if self.confirm_flow(&flow_hash).await?.is_none() {
+        if self.live_flow(&flow_hash, CONFIRM).await?.is_none() {
             let now = now();
             self.db.delete_flow(&flow_hash).await?;
             self.db
@@ -120,7 +110,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<()>> {
         let flow_hash = Self::confirm_flow_hash(user);
-        let flow = self.confirm_flow(&flow_hash).await?;
+        let flow = self.live_flow(&flow_hash, CONFIRM).await?;
         let reply = self.check_flow_code(&flow_hash, flow, code, client).await?;
         if reply.is_done() {
             self.db.complete_flow(&flow_hash, now()).await?;
@@ -146,36 +136,26 @@ impl Portal {
         if !unlocking && !self.confirmed(user) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
-        let login_key = UserId::login_key(&user.display_user_id);
-        let new = NewCredentials {
-            user_id: &user.display_user_id,
-            password,
-            password_confirm,
+        let hash = match self
+            .hash_new_password(&user.display_user_id, password, password_confirm)
+            .await?
+        {
+            Ok(hash) => hash,
+            Err(problems) => return Ok(Reply::Invalid(problems)),
         };
-        let problems = self.credential_problems(new, Some(&login_key));
-        if !problems.is_empty() {
-            return Ok(Reply::Invalid(problems));
-        }
-        let hash = self.passwords.hash(password).await?;
-        let now = now();
-        self.db
-            .set_password_hash(user.online_user_id, &hash, now)
-            .await?;
-        let was_locked = self.password_locked(&user.display_user_id).await?;
-        self.db.clear_sign_in_failures(&login_key, now).await?;
-        let ended = self
-            .db
-            .delete_other_sessions(user.online_user_id, &user.id_hash)
-            .await?;
-        let who = Some(user.online_user_id);
-        let detail = format!("sessions_ended={ended}");
-        self.audit(client, "password_changed", who, Some(&login_key), &detail)
-            .await;
-        if was_locked {
-            self.audit(client, "unlocked", who, Some(&login_key), "online")
-                .await;
-        }
-        self.notify_password_changed(user.member_id).await?;
+        let owner = PasswordOwner {
+            online_user_id: user.online_user_id,
+            member_id: user.member_id,
+            display_user_id: &user.display_user_id,
+        };
+        self.store_new_password(
+            &owner,
+            &hash,
+            Some(&user.id_hash),
+            "password_changed",
+            client,
+        )
+        .await?;
         Ok(Reply::Done(()))
     }
 }

@@ -59,6 +59,12 @@ fn passkey_refused(refusal: PasskeyRefusal) -> Reply<()> {
     Reply::Refused(Refusal::Passkey(refusal))
 }
 
+/// The member's name for a passkey as stored, or the reply that says what is wrong with it.
+fn checked_name(raw: &str) -> Result<String, Reply<()>> {
+    passkey_name(raw)
+        .map_err(|p| Reply::Invalid(vec![(Field::PasskeyName, Problem::PasskeyName(p))]))
+}
+
 fn view(row: &PasskeyRow) -> PasskeyView {
     PasskeyView {
         id: row.id,
@@ -211,14 +217,9 @@ impl Portal {
         answer: &RegisterPublicKeyCredential,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        let name = match passkey_name(name) {
+        let name = match checked_name(name) {
             Ok(name) => name,
-            Err(problem) => {
-                return Ok(Reply::Invalid(vec![(
-                    Field::PasskeyName,
-                    Problem::PasskeyName(problem),
-                )]));
-            }
+            Err(reply) => return Ok(reply),
         };
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
@@ -308,14 +309,9 @@ impl Portal {
         name: &str,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        let name = match passkey_name(name) {
+        let name = match checked_name(name) {
             Ok(name) => name,
-            Err(problem) => {
-                return Ok(Reply::Invalid(vec![(
-                    Field::PasskeyName,
-                    Problem::PasskeyName(problem),
-                )]));
-            }
+            Err(reply) => return Ok(reply),
         };
         if !self
             .db

@@ -80,13 +80,22 @@ impl Portal {
         }
     }
 
-    async fn reset_flow(&self, flow_hash: &str) -> PortalResult<Option<FlowRow>> {
+    /// A flow for `purpose` that is neither completed nor expired.
+    pub(crate) async fn live_flow(
+        &self,
+        flow_hash: &str,
+        purpose: &str,
+    ) -> PortalResult<Option<FlowRow>> {
         let now = now();
         Ok(self
             .db
             .flow(flow_hash)
             .await?
-            .filter(|f| f.purpose == RESET && f.completed_at.is_none() && f.expires_at > now))
+            .filter(|f| f.purpose == purpose && f.completed_at.is_none() && f.expires_at > now))
+    }
+
+    async fn reset_flow(&self, flow_hash: &str) -> PortalResult<Option<FlowRow>> {
+        self.live_flow(flow_hash, RESET).await
     }
 
     /// Where the reset stands, for the code screen: the address hint and the wait before a resend.
@@ -262,45 +271,86 @@ impl Portal {
         let Some(user) = self.db.online_user_by_member(flow.member_id).await? else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
-        let login_key = UserId::login_key(&user.display_user_id);
+        let hash = match self
+            .hash_new_password(&user.display_user_id, password, password_confirm)
+            .await?
+        {
+            Ok(hash) => hash,
+            Err(problems) => return Ok(Reply::Invalid(problems)),
+        };
+        if !self.db.complete_flow(&flow_hash, now()).await? {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        }
+        let owner = PasswordOwner {
+            online_user_id: user.id,
+            member_id: flow.member_id,
+            display_user_id: &user.display_user_id,
+        };
+        self.store_new_password(&owner, &hash, None, "password_reset", client)
+            .await?;
+        Ok(Reply::Done(()))
+    }
+
+    /// A new password for an existing account, checked by the configured policy and hashed; or what
+    /// is wrong with it.
+    pub(crate) async fn hash_new_password(
+        &self,
+        display_user_id: &str,
+        password: &str,
+        password_confirm: &str,
+    ) -> PortalResult<Result<String, Vec<(Field, Problem)>>> {
         let new = NewCredentials {
-            user_id: &user.display_user_id,
+            user_id: display_user_id,
             password,
             password_confirm,
         };
-        let problems = self.credential_problems(new, Some(&login_key));
+        let problems = self.credential_problems(new, Some(&UserId::login_key(display_user_id)));
         if !problems.is_empty() {
-            return Ok(Reply::Invalid(problems));
+            return Ok(Err(problems));
         }
-        let hash = self.passwords.hash(password).await?;
-        let now = now();
-        if !self.db.complete_flow(&flow_hash, now).await? {
-            return Ok(Reply::Refused(Refusal::FlowExpired));
-        }
-        self.db.set_password_hash(user.id, &hash, now).await?;
-        let was_locked =
-            self.db.sign_in_failures(&login_key).await? >= self.config.lockout.max_failures;
-        self.db.clear_sign_in_failures(&login_key, now).await?;
-        let ended = self.db.delete_sessions_of(user.id).await?;
-        self.audit(
-            client,
-            "password_reset",
-            Some(user.id),
-            Some(&login_key),
-            &format!("sessions_ended={ended}"),
-        )
-        .await;
-        if was_locked {
-            self.audit(
-                client,
-                "unlocked",
-                Some(user.id),
-                Some(&login_key),
-                "online",
-            )
-            .await;
-        }
-        self.notify_password_changed(flow.member_id).await?;
-        Ok(Reply::Done(()))
+        Ok(Ok(self.passwords.hash(password).await?))
     }
+
+    /// Stores a new password hash: clears the lock, ends the member's sessions (all but `keep`, a
+    /// session's id hash), audits `event` (and the unlock), and sends the notice.
+    pub(crate) async fn store_new_password(
+        &self,
+        owner: &PasswordOwner<'_>,
+        hash: &str,
+        keep: Option<&str>,
+        event: &str,
+        client: &Client,
+    ) -> PortalResult<()> {
+        let now = now();
+        let login_key = UserId::login_key(owner.display_user_id);
+        self.db
+            .set_password_hash(owner.online_user_id, hash, now)
+            .await?;
+        let was_locked = self.password_locked(owner.display_user_id).await?;
+        self.db.clear_sign_in_failures(&login_key, now).await?;
+        let ended = match keep {
+            Some(keep) => {
+                self.db
+                    .delete_other_sessions(owner.online_user_id, keep)
+                    .await?
+            }
+            None => self.db.delete_sessions_of(owner.online_user_id).await?,
+        };
+        let who = Some(owner.online_user_id);
+        let detail = format!("sessions_ended={ended}");
+        self.audit(client, event, who, Some(&login_key), &detail)
+            .await;
+        if was_locked {
+            self.audit(client, "unlocked", who, Some(&login_key), "online")
+                .await;
+        }
+        self.notify_password_changed(owner.member_id).await
+    }
+}
+
+/// The account a new password is for.
+pub(crate) struct PasswordOwner<'a> {
+    pub online_user_id: i64,
+    pub member_id: i64,
+    pub display_user_id: &'a str,
 }

@@ -10,7 +10,7 @@ use portal_domain::card::masked;
 use portal_domain::money::{format_foreign, format_yen};
 
 use crate::api::{FilterQuery, load_activity_page, load_activity_summary, set_line_note};
-use crate::components::Outcome;
+use crate::components::{Outcome, UnavailableNotice};
 use crate::i18n::{format_date, t, use_lang};
 use crate::messages;
 use crate::pages::home::SignInFirst;
@@ -63,12 +63,7 @@ pub fn ActivityPage() -> impl IntoView {
                             .into_any()
                     }
                     _ => {
-                        view! {
-                            <div class="notice error" role="alert">
-                                <p>{move || messages::unavailable().get(lang.get())}</p>
-                            </div>
-                        }
-                            .into_any()
+                        view! { <UnavailableNotice /> }.into_any()
                     }
                 }
             })}

@@ -8,9 +8,8 @@ use portal_domain::card::masked;
 use portal_domain::money::{format_points, format_yen};
 
 use crate::api::load_home;
-use crate::components::query_value;
+use crate::components::{UnavailableNotice, query_value};
 use crate::i18n::{format_date, t, use_lang};
-use crate::messages;
 use crate::pages::security::PASSKEY_MADE_HERE;
 use crate::passkey;
 
@@ -20,7 +19,6 @@ const PASSKEY_OFFER_DECLINED: &str = "portal.passkey_offer_declined";
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| load_home());
-    let lang = use_lang();
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
@@ -28,12 +26,7 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Some(view)) => view! { <Home view /> }.into_any(),
                     Ok(None) => view! { <SignInFirst /> }.into_any(),
                     Err(_) => {
-                        view! {
-                            <div class="notice error" role="alert">
-                                <p>{move || messages::unavailable().get(lang.get())}</p>
-                            </div>
-                        }
-                            .into_any()
+                        view! { <UnavailableNotice /> }.into_any()
                     }
                 }
             })}

@@ -6,7 +6,7 @@ use portal_domain::api::{Field, Refusal, Reply};
 
 use crate::api::{ResetFinish, ResetResend, ResetStart, ResetVerify, reset_status};
 use crate::components::{
-    FormNotice, IdentityFields, Outcome, RESET_STEPS, Steps, StrengthMeter, SubmitButton,
+    FormNotice, IdentityFields, NewPasswordFields, Outcome, RESET_STEPS, Steps, SubmitButton,
     TextField, form_outcome,
 };
 use crate::i18n::{t, use_lang};
@@ -133,7 +133,6 @@ pub fn CodeStep() -> impl IntoView {
 pub fn NewPasswordStep() -> impl IntoView {
     let action = ServerAction::<ResetFinish>::new();
     let outcome = form_outcome(action.value());
-    let (password, set_password) = signal(String::new());
     let expired = move || outcome.get().refusal() == Some(Refusal::FlowExpired);
     view! {
         <h1>{t("新しいパスワードの設定", "Set a new password")}</h1>
@@ -147,28 +146,7 @@ pub fn NewPasswordStep() -> impl IntoView {
                 </Show>
             </FormNotice>
             <ActionForm action attr:class="stack" attr:novalidate=true>
-                <TextField
-                    name="password"
-                    label=("新しいパスワード", "New password")
-                    hint=(
-                        "8文字以上で、英字と数字を両方含めてください。記号も使えます。",
-                        "At least 8 characters with both letters and digits; symbols are welcome.",
-                    )
-                    kind="password"
-                    autocomplete="new-password"
-                    field=Field::Password
-                    outcome
-                    on_text=Callback::new(move |v| set_password.set(v))
-                />
-                <StrengthMeter password user_id=Signal::stored(String::new()) />
-                <TextField
-                    name="password_confirm"
-                    label=("新しいパスワード（確認）", "New password again")
-                    kind="password"
-                    autocomplete="new-password"
-                    field=Field::PasswordConfirm
-                    outcome
-                />
+                <NewPasswordFields outcome />
                 <SubmitButton pending=action.pending() label=("設定する", "Save the new password") />
             </ActionForm>
             {move || (outcome.get() == Outcome::Done).then(|| view! { <p role="status">{t("設定しました。", "Saved.")}</p> })}

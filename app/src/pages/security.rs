@@ -13,7 +13,8 @@ use crate::api::{
     passkey_register_finish, passkey_register_start, send_confirmation_code,
 };
 use crate::components::{
-    FormNotice, Outcome, StrengthMeter, SubmitButton, TextField, form_outcome, query_value,
+    FormNotice, NewPasswordFields, Outcome, SubmitButton, TextField, UnavailableNotice,
+    form_outcome, query_value,
 };
 use crate::i18n::{Text, format_moment, t, use_lang};
 use crate::messages;
@@ -28,7 +29,6 @@ pub fn SecurityPage() -> impl IntoView {
     // Every change answers with a redirect here with a new query, which loads the settings again.
     let query = use_query_map();
     let security = Resource::new(move || query.get(), |_| load_security());
-    let lang = use_lang();
     view! {
         <h1>{t("セキュリティ設定", "Security settings")}</h1>
         <ArrivalNotice />
@@ -38,12 +38,7 @@ pub fn SecurityPage() -> impl IntoView {
                     Ok(Some(view)) => view! { <Settings view refresh=move || security.refetch() /> }.into_any(),
                     Ok(None) => view! { <SignInFirst /> }.into_any(),
                     Err(_) => {
-                        view! {
-                            <div class="notice error" role="alert">
-                                <p>{move || messages::unavailable().get(lang.get())}</p>
-                            </div>
-                        }
-                            .into_any()
+                        view! { <UnavailableNotice /> }.into_any()
                     }
                 }
             })}
@@ -454,7 +449,6 @@ fn Confirm(password_locked: bool) -> impl IntoView {
 pub fn ChangePasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let outcome = form_outcome(action.value());
-    let (password, set_password) = signal(String::new());
     let locked = !query_value("locked").is_empty();
     let needs_confirmation = move || outcome.get().refusal() == Some(Refusal::ConfirmationNeeded);
     view! {
@@ -482,28 +476,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 </Show>
             </FormNotice>
             <ActionForm action attr:class="stack" attr:novalidate=true>
-                <TextField
-                    name="password"
-                    label=("新しいパスワード", "New password")
-                    hint=(
-                        "8文字以上で、英字と数字を両方含めてください。記号も使えます。",
-                        "At least 8 characters with both letters and digits; symbols are welcome.",
-                    )
-                    kind="password"
-                    autocomplete="new-password"
-                    field=Field::Password
-                    outcome
-                    on_text=Callback::new(move |v| set_password.set(v))
-                />
-                <StrengthMeter password user_id=Signal::stored(String::new()) />
-                <TextField
-                    name="password_confirm"
-                    label=("新しいパスワード（確認）", "New password again")
-                    kind="password"
-                    autocomplete="new-password"
-                    field=Field::PasswordConfirm
-                    outcome
-                />
+                <NewPasswordFields outcome />
                 <SubmitButton pending=action.pending() label=("設定する", "Save the new password") />
             </ActionForm>
             {move || (outcome.get() == Outcome::Done).then(|| view! { <p role="status">{t("設定しました。", "Saved.")}</p> })}

@@ -124,6 +124,10 @@ macro_rules! bind_all {
     }};
 }
 
+/// The columns of a `LineRow`, in the order of `Row`.
+const LINE_COLUMNS: &str = "t.id, t.card_id, t.used_on, t.posted_on, t.merchant, t.amount_yen, \
+     t.foreign_currency, t.foreign_minor, t.status, t.category, t.memo";
+
 type Row = (
     i64,
     i64,
@@ -154,9 +158,7 @@ impl Db {
             ));
         }
         let sql = format!(
-            "SELECT t.id, t.card_id, t.used_on, t.posted_on, t.merchant, t.amount_yen, t.foreign_currency,
-                    t.foreign_minor, t.status, t.category, t.memo
-             FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC LIMIT {}",
+            "SELECT {LINE_COLUMNS} FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC LIMIT {}",
             c.sql,
             PAGE_SIZE + 1
         );
@@ -173,9 +175,7 @@ impl Db {
     ) -> impl futures::Stream<Item = DbResult<LineRow>> + Send + 'static {
         let c = Conditions::of(query);
         let sql = format!(
-            "SELECT t.id, t.card_id, t.used_on, t.posted_on, t.merchant, t.amount_yen, t.foreign_currency,
-                    t.foreign_minor, t.status, t.category, t.memo
-             FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC",
+            "SELECT {LINE_COLUMNS} FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC",
             c.sql
         );
         let pool = self.pool.clone();
