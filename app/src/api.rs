@@ -7,9 +7,11 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use portal_domain::api::{
-    ActivityPage, ActivitySummary, CodeSent, HomeView, PasskeySignedIn, RecoveredUserId, Reply,
-    SecurityView, SessionView,
+    ActivityPage, ActivitySummary, CodeSent, HomeView, PasskeySignedIn, PaymentsView, PlanPreview,
+    PointsView, RecoveredUserId, Reply, SecurityView, SessionView, SpendingAnswer, UseDone,
+    UseRequest,
 };
+use portal_domain::payments::PlanChoice;
 use serde::{Deserialize, Serialize};
 use webauthn_rs_proto::{
     CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
@@ -581,6 +583,86 @@ pub async fn set_line_note(id: i64, category: String, memo: String) -> Result<Re
     };
     portal
         .set_line_note(&user, id, &category, &memo)
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "payments")]
+pub async fn load_payments() -> Result<Reply<PaymentsView>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal.payments(&user).await.map_err(ctx::internal)
+}
+
+/// Without `confirm`, shows what moving the charges would do; with it, does it.
+#[server(endpoint = "plan_change", input = Json)]
+pub async fn change_plan(
+    line_ids: Vec<i64>,
+    choice: PlanChoice,
+    confirm: bool,
+) -> Result<Reply<PlanPreview>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .change_plan(&user, &line_ids, choice, confirm)
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "plan_undo")]
+pub async fn undo_plan(plan_id: i64) -> Result<Reply<()>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .undo_plan(&user, plan_id)
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "spending_power")]
+pub async fn check_spending_power(amount: String) -> Result<Reply<SpendingAnswer>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .spending_power(&user, &amount)
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "points")]
+pub async fn load_points() -> Result<Reply<PointsView>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal.points(&user).await.map_err(ctx::internal)
+}
+
+/// `request_id` is made by the browser once per intended use, so a repeat is recognised.
+#[server(endpoint = "points_use", input = Json)]
+pub async fn use_points(
+    request_id: String,
+    request: UseRequest,
+) -> Result<Reply<UseDone>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .use_points(&user, &request_id, &request)
+        .await
+        .map_err(ctx::internal)
+}
+
+#[server(endpoint = "partner_link")]
+pub async fn link_partner(partner: String, number: String) -> Result<Reply<()>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .link_partner(&user, &partner, &number)
         .await
         .map_err(ctx::internal)
 }

@@ -12,8 +12,8 @@ use leptos::server_fn::ServerFn;
 use crate::api::{SignOut, current_session};
 use crate::i18n::{Lang, provide_lang, set_lang, t, use_lang};
 use crate::pages::{
-    activity::ActivityPage, home::HomePage, recover_id::RecoverIdPage, register, reset, security,
-    sign_in::SignInPage,
+    activity::ActivityPage, home::HomePage, payments::PaymentsPage, points::PointsPage,
+    recover_id::RecoverIdPage, register, reset, security, sign_in::SignInPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -82,6 +82,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/recover/password/code") view=reset::CodeStep />
                 <Route path=path!("/recover/password/new") view=reset::NewPasswordStep />
                 <Route path=path!("/activity") view=ActivityPage />
+                <Route path=path!("/payments") view=PaymentsPage />
+                <Route path=path!("/points") view=PointsPage />
                 <Route path=path!("/security") view=security::SecurityPage />
                 <Route path=path!("/security/password") view=security::ChangePasswordPage />
             </Routes>
@@ -132,6 +134,8 @@ fn Header(session: SessionResource) -> impl IntoView {
                                 <nav class="member-nav" aria-label=move || lang.get().pick("会員メニュー", "Member menu")>
                                     <a href="/home">{t("ホーム", "Home")}</a>
                                     <a href="/activity">{t("ご利用明細", "Activity")}</a>
+                                    <a href="/payments">{t("お支払い", "Payments")}</a>
+                                    <a href="/points">{t("ポイント", "Points")}</a>
                                     <a href="/security">{t("セキュリティ設定", "Security")}</a>
                                 </nav>
                                 // A plain form: sign-out is a full page load that drops every

@@ -4,8 +4,11 @@ use portal_domain::activity::{FilterProblem, MemoProblem};
 use portal_domain::api::{Field, PasskeyRefusal, Problem, Refusal};
 use portal_domain::card::{CardNumberError, CodeError};
 use portal_domain::credentials::{PasswordProblem, UserIdError};
+use portal_domain::money::format_count;
 use portal_domain::otp::CodeRefusal;
 use portal_domain::passkey::{CeremonyRefusal, NameProblem};
+use portal_domain::payments::PlanProblem;
+use portal_domain::points::{PartnerNumberProblem, PointsProblem};
 
 use crate::passkey::BrowserRefusal;
 
@@ -41,6 +44,21 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             Field::Memo | Field::Category => {
                 Text::new("カテゴリーを選んでください。", "Choose a category.")
             }
+            Field::Charges => Text::new("ご利用を選んでください。", "Choose a charge."),
+            Field::Plan => Text::new(
+                "お支払いコースまたは回数を選んでください。",
+                "Choose a course or a number of payments.",
+            ),
+            Field::Amount => Text::new("金額を入力してください。", "Enter an amount."),
+            Field::Points => Text::new(
+                "ポイント数を入力してください。",
+                "Enter a number of points.",
+            ),
+            Field::PartnerNumber => Text::new(
+                "提携プログラムの会員番号を入力してください。",
+                "Enter your member number for the program.",
+            ),
+            Field::Item => Text::new("商品を選んでください。", "Choose an item."),
         },
         Problem::CardNumber(e) => match e {
             CardNumberError::Empty => {
@@ -139,6 +157,57 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             "一覧からカテゴリーを選んでください。",
             "Choose a category from the list.",
         ),
+        Problem::Plan(p) => plan_problem(p),
+        Problem::AmountInvalid => Text::new(
+            "金額は1円以上の数字で入力してください（例：300000）。",
+            "Enter the amount in yen as a number above zero (for example 300000).",
+        ),
+        Problem::Points(PointsProblem::TooFew { min }) => Text::new(
+            format!("{}ポイント以上でご利用ください。", format_count(min)),
+            format!("Use at least {} points.", format_count(min)),
+        ),
+        Problem::Points(PointsProblem::Step { step }) => Text::new(
+            format!("{}ポイント単位でご利用ください。", format_count(step)),
+            format!("Use points in steps of {}.", format_count(step)),
+        ),
+        Problem::PartnerNumber(p) => match p {
+            PartnerNumberProblem::Empty => {
+                Text::new("会員番号を入力してください。", "Enter your member number.")
+            }
+            PartnerNumberProblem::NotDigits => Text::new(
+                "会員番号は数字で入力してください。",
+                "The member number can only contain digits.",
+            ),
+            PartnerNumberProblem::Length { digits } => Text::new(
+                format!("このプログラムの会員番号は{digits}桁の数字です。"),
+                format!("This program's member numbers have {digits} digits."),
+            ),
+        },
+        Problem::UnknownItem => Text::new(
+            "一覧から商品を選んでください。",
+            "Choose an item from the catalog.",
+        ),
+    }
+}
+
+fn plan_problem(problem: PlanProblem) -> Text {
+    match problem {
+        PlanProblem::UnknownCourse => Text::new(
+            "一覧からお支払いコース（毎月の金額）を選んでください。",
+            "Choose a monthly amount from the list.",
+        ),
+        PlanProblem::UnknownCount => Text::new(
+            "一覧からお支払い回数を選んでください。",
+            "Choose a number of payments from the list.",
+        ),
+        PlanProblem::ChooseCharges => Text::new(
+            "あとリボは1件以上、分割払いは1件だけご利用を選んでください。",
+            "Choose one or more charges for revolving, exactly one for instalments.",
+        ),
+        PlanProblem::TooSmall => Text::new(
+            "この金額のご利用は変更できません。",
+            "Charges this small cannot be changed.",
+        ),
     }
 }
 
@@ -232,6 +301,25 @@ pub fn refusal(refusal: Refusal) -> Text {
         Refusal::LineNotFound => Text::new(
             "このご利用明細は見つかりません。",
             "This line was not found.",
+        ),
+        Refusal::HolderOnly => Text::new(
+            "お支払いとポイントのお手続きは、基本カード会員さまのみご利用いただけます。",
+            "Payments and points are managed by the main card member only.",
+        ),
+        Refusal::NotEligible => Text::new(
+            "このご利用は変更できません（お支払い済み、変更済み、または別の画面で変更されました）。画面を更新してご確認ください。",
+            "This charge can no longer be changed (paid, already changed, or changed in another window). Refresh to see where it stands.",
+        ),
+        Refusal::PastCutoff => Text::new(
+            "お支払い金額が確定したため、取り消しできません。",
+            "The payment amount is already fixed, so this can no longer be undone.",
+        ),
+        Refusal::NotEnoughPoints => {
+            Text::new("ポイントが足りません。", "You do not have enough points.")
+        }
+        Refusal::PartnerNotLinked => Text::new(
+            "先にこのプログラムの会員番号をご登録ください。",
+            "Link your member number for this program first.",
         ),
     }
 }

@@ -90,7 +90,7 @@ async fn run(label: &str, database_url: &str, data_dir: &std::path::Path) {
                 category: "shopping",
             })
             .collect();
-        portal.db.insert_transactions(&lines).await.unwrap();
+        portal.db.insert_transactions(&lines, 0).await.unwrap();
     }
     let seeded = seeding.elapsed();
 

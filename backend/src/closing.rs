@@ -1,7 +1,8 @@
 //! Statement closing (D8): once a period's closing day has passed, its statement becomes final
-//! (the sum of its lines, the payment date), its points are earned, and the account holder gets a
-//! notice in the portal. Runs at start and every hour; any number of server processes may run it,
-//! since a statement is stored at most once per account and closing date.
+//! (the sum of its lines, the payment date) and the account holder gets a notice in the portal.
+//! Points are earned as each line posts, not here. Runs at start and every hour; any number of
+//! server processes may run it, since a statement is stored at most once per account and closing
+//! date.
 
 use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, periods_to_close, tokyo_date};
 
@@ -41,9 +42,6 @@ impl Portal {
                     Err(e) if is_unique_violation(&e) => continue,
                     Err(e) => return Err(e.into()),
                 };
-                self.db
-                    .earn_points_for_period(account.account_id, &start, &closing, now)
-                    .await?;
                 self.db
                     .insert_statement_notice(
                         account.primary_member_id,

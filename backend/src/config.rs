@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use portal_domain::credentials::{PasswordPolicy, UserIdPolicy};
 use portal_domain::lockout::LockoutPolicy;
 use portal_domain::otp::CodePolicy;
+use portal_domain::payments::{PlanTerms, SpendingRule};
+use portal_domain::points::{BillRate, Partner, Ratio};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -30,6 +32,9 @@ pub struct RateLimits {
     pub identity_checks_per_card_per_hour: u32,
     /// Passkey ceremonies (start or finish, sign-in or registration).
     pub passkey_per_minute: u32,
+    /// Spending-power checks per member, per hour: enough to plan a purchase, too few to find the
+    /// internal line by trying amounts.
+    pub spending_checks_per_member_per_hour: u32,
 }
 
 #[derive(Clone)]
@@ -59,6 +64,23 @@ pub struct Config {
     /// Mark cookies `Secure` (served over https, directly or behind a proxy).
     pub secure_cookies: bool,
     pub passkeys: PasskeySettings,
+    pub plans: PlanTerms,
+    pub spending: SpendingRule,
+    pub points: PointSettings,
+}
+
+/// Membership Rewards settings.
+#[derive(Debug, Clone)]
+pub struct PointSettings {
+    /// Points expire this many months after they were earned.
+    pub expiry_months: u16,
+    /// Points expiring within this many days are shown as expiring soon.
+    pub warn_days: i64,
+    pub bill: BillRate,
+    /// Points → partner units, per partner.
+    pub ratios: Vec<(Partner, Ratio)>,
+    /// In demo mode, the partner answers a transfer after this many seconds.
+    pub demo_transfer_secs: i64,
 }
 
 /// WebAuthn relying-party settings. Passkeys are bound to `rp_id`, so it must stay the same for
@@ -164,6 +186,11 @@ impl Config {
                     20,
                 )?,
                 passkey_per_minute: number(&vars, "PORTAL_RATE_PASSKEY_PER_MIN", 30)?,
+                spending_checks_per_member_per_hour: number(
+                    &vars,
+                    "PORTAL_RATE_SPENDING_PER_HOUR",
+                    20,
+                )?,
             },
             max_concurrent_hashes: number(&vars, "PORTAL_MAX_CONCURRENT_HASHES", 4)?,
             smtp_url,
@@ -172,6 +199,30 @@ impl Config {
             trust_forwarded_for: flag(&vars, "PORTAL_TRUST_FORWARDED_FOR", false)?,
             secure_cookies: flag(&vars, "PORTAL_SECURE_COOKIES", false)?,
             passkeys: passkey_settings(&vars)?,
+            plans: PlanTerms {
+                annual_rate_bp: number(&vars, "PORTAL_PLAN_RATE_BP", 1500)?,
+                revolving_courses: numbers(
+                    &vars,
+                    "PORTAL_REVOLVING_COURSES",
+                    &[5_000, 10_000, 20_000, 30_000, 50_000],
+                )?,
+                cutoff_days: number(&vars, "PORTAL_PLAN_CUTOFF_DAYS", 6)?,
+                min_charge_yen: number(&vars, "PORTAL_PLAN_MIN_YEN", 3_000)?,
+            },
+            spending: SpendingRule {
+                late_line_pct: number(&vars, "PORTAL_SPENDING_LATE_LINE_PCT", 50)?,
+                max_amount_yen: number(&vars, "PORTAL_SPENDING_MAX_YEN", 100_000_000)?,
+            },
+            points: PointSettings {
+                expiry_months: number(&vars, "PORTAL_POINTS_EXPIRY_MONTHS", 36)?,
+                warn_days: number(&vars, "PORTAL_POINTS_WARN_DAYS", 90)?,
+                bill: BillRate {
+                    yen_per_100: number(&vars, "PORTAL_POINTS_BILL_YEN_PER_100", 50)?,
+                    min_points: number(&vars, "PORTAL_POINTS_BILL_MIN", 1_000)?,
+                },
+                ratios: partner_ratios(&vars)?,
+                demo_transfer_secs: number(&vars, "PORTAL_DEMO_TRANSFER_SECS", 5)?,
+            },
         })
     }
 
@@ -299,6 +350,65 @@ where
     }
 }
 
+/// A comma-separated list of positive numbers.
+fn numbers(
+    vars: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: &[i64],
+) -> Result<Vec<i64>, ConfigError> {
+    let Some(text) = vars(name).filter(|v| !v.trim().is_empty()) else {
+        return Ok(default.to_vec());
+    };
+    text.split(',')
+        .map(|n| match n.trim().parse::<i64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(ConfigError::Invalid {
+                name,
+                reason: format!("expected positive numbers separated by commas, got {n:?}"),
+            }),
+        })
+        .collect()
+}
+
+/// `PORTAL_PARTNER_RATIOS`: `ana=1000:1000,jal=2500:1000,…` (points:units); partners not named keep
+/// the issuer's published ratio.
+fn partner_ratios(
+    vars: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<(Partner, Ratio)>, ConfigError> {
+    const NAME: &str = "PORTAL_PARTNER_RATIOS";
+    let ratio = |points, units| Ratio { points, units };
+    let mut ratios = vec![
+        (Partner::Ana, ratio(1_000, 1_000)),
+        (Partner::Jal, ratio(2_500, 1_000)),
+        (Partner::Marriott, ratio(3_000, 1_000)),
+        (Partner::Hilton, ratio(1_000, 500)),
+        (Partner::Delta, ratio(1_000, 1_000)),
+    ];
+    let Some(text) = vars(NAME).filter(|v| !v.trim().is_empty()) else {
+        return Ok(ratios);
+    };
+    for entry in text.split(',') {
+        let invalid = || ConfigError::Invalid {
+            name: NAME,
+            reason: format!("expected partner=points:units, got {entry:?}"),
+        };
+        let (code, pair) = entry.trim().split_once('=').ok_or_else(invalid)?;
+        let partner = Partner::from_code(code.trim()).ok_or_else(invalid)?;
+        let (points, units) = pair.split_once(':').ok_or_else(invalid)?;
+        let (points, units) = (
+            points.trim().parse::<i64>().map_err(|_| invalid())?,
+            units.trim().parse::<i64>().map_err(|_| invalid())?,
+        );
+        if points <= 0 || units <= 0 {
+            return Err(invalid());
+        }
+        if let Some(slot) = ratios.iter_mut().find(|(p, _)| *p == partner) {
+            slot.1 = ratio(points, units);
+        }
+    }
+    Ok(ratios)
+}
+
 fn flag(
     vars: &impl Fn(&str) -> Option<String>,
     name: &'static str,
@@ -402,6 +512,32 @@ mod tests {
             ]),
             Err(ConfigError::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn payment_and_point_terms_come_from_the_environment() {
+        let base = [
+            ("PORTAL_DEMO", "0"),
+            ("PORTAL_SECRET_KEY", KEY),
+            ("PORTAL_SMTP_URL", "smtp://localhost:2525"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = base.to_vec();
+            pairs.extend_from_slice(extra);
+            config(&pairs)
+        };
+        let c = with(&[
+            ("PORTAL_REVOLVING_COURSES", "10000, 30000"),
+            ("PORTAL_PARTNER_RATIOS", "hilton=1000:800"),
+            ("PORTAL_PLAN_RATE_BP", "1450"),
+        ])
+        .unwrap();
+        assert_eq!(c.plans.revolving_courses, [10_000, 30_000]);
+        assert_eq!(c.plans.annual_rate_bp, 1450);
+        let hilton = c.points.ratios.iter().find(|(p, _)| *p == Partner::Hilton);
+        assert_eq!(hilton.map(|(_, r)| (r.points, r.units)), Some((1_000, 800)));
+        assert!(with(&[("PORTAL_PARTNER_RATIOS", "united=1:1")]).is_err());
+        assert!(with(&[("PORTAL_REVOLVING_COURSES", "0")]).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use portal_domain::card::{BACK_CODE_LEN, CardNumber, FRONT_CODE_LEN, parse_code};
 use portal_domain::credentials::UserId;
-use portal_domain::period::{BillingCycle, iso_date, tokyo_date};
+use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
 use time::{Date, Duration};
 
 use crate::store::cards::NewTransaction;
@@ -67,6 +67,9 @@ pub const JOHN: DemoCard = DemoCard {
     email: "john.smith@example.com",
 };
 
+/// Days since the demo welcome bonus: 34 months, so it expires in about two months.
+const WELCOME_AGE_DAYS: i64 = 34 * 30;
+
 pub const DEMO_USER_ID: &str = "demotaro";
 pub const DEMO_PASSWORD: &str = "Portal2026demo";
 
@@ -76,6 +79,8 @@ struct DemoAccount {
     /// Main card first, then family cards, each with its average uses per day.
     cards: &'static [(&'static DemoCard, f64)],
     welcome_points: i64,
+    /// The issuer's internal line for the spending-power check; never shown.
+    internal_line_yen: i64,
 }
 
 const ACCOUNTS: [DemoAccount; 4] = [
@@ -87,6 +92,7 @@ const ACCOUNTS: [DemoAccount; 4] = [
         },
         cards: &[(&TARO, 0.8), (&HANAKO, 0.3)],
         welcome_points: 15_000,
+        internal_line_yen: 2_000_000,
     },
     DemoAccount {
         product: ("グリーン・カード", "Green Card"),
@@ -96,6 +102,7 @@ const ACCOUNTS: [DemoAccount; 4] = [
         },
         cards: &[(&KEN, 0.5)],
         welcome_points: 3_000,
+        internal_line_yen: 500_000,
     },
     DemoAccount {
         product: ("プラチナ・カード", "Platinum Card"),
@@ -105,6 +112,7 @@ const ACCOUNTS: [DemoAccount; 4] = [
         },
         cards: &[(&MISAKI, 0.6)],
         welcome_points: 50_000,
+        internal_line_yen: 8_000_000,
     },
     DemoAccount {
         product: ("ゴールド・カード", "Gold Card"),
@@ -114,6 +122,7 @@ const ACCOUNTS: [DemoAccount; 4] = [
         },
         cards: &[(&JOHN, 0.5)],
         welcome_points: 8_000,
+        internal_line_yen: 1_000_000,
     },
 ];
 
@@ -272,6 +281,7 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
                 &mut lines,
             );
         }
+        add_refund(&mut lines, today);
         let new_lines: Vec<NewTransaction<'_>> = lines
             .iter()
             .map(|l| NewTransaction {
@@ -285,7 +295,7 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
                 category: l.merchant.category,
             })
             .collect();
-        portal.db.insert_transactions(&new_lines).await?;
+        portal.db.insert_transactions(&new_lines, now).await?;
         // Every period but the latest due one: closing that is left to the closing job at start,
         // so the demo shows the notice a member sees when a statement becomes final.
         let latest_due = account
@@ -298,22 +308,25 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
                 .db
                 .close_statement(account_id, &start, &closing, &iso_date(period.payment))
                 .await?;
-            portal
-                .db
-                .earn_points_for_period(account_id, &start, &closing, now)
-                .await?;
             period = account
                 .cycle
                 .period_containing(period.closing + Duration::days(1));
         }
-        let open = account.cycle.period_containing(today);
+        // Earned long enough ago that part of it expires within the warning window, as in life.
+        let welcomed_on = iso_date(today - Duration::days(WELCOME_AGE_DAYS));
         portal
             .db
-            .earn_points_for_period(account_id, &iso_date(open.start), &iso_date(today), now)
+            .add_bonus_points(
+                account_id,
+                account.welcome_points,
+                "welcome",
+                &welcomed_on,
+                now,
+            )
             .await?;
         portal
             .db
-            .add_points(account_id, account.welcome_points, "welcome", now)
+            .set_spending_profile(account_id, account.internal_line_yen, 0)
             .await?;
     }
     let taro = portal
@@ -383,6 +396,29 @@ fn generate_lines(
         }
         day += Duration::days(1);
     }
+}
+
+/// A returned purchase: the newest shopping line at least six weeks old comes back as a credit a
+/// week later, which takes back the points it earned.
+fn add_refund(lines: &mut Vec<Line>, today: Date) {
+    let cutoff = iso_date(today - Duration::days(42));
+    let Some(bought) = lines
+        .iter()
+        .filter(|l| l.merchant.category == "shopping" && l.used_on <= cutoff && l.foreign.is_none())
+        .max_by(|a, b| a.used_on.cmp(&b.used_on))
+    else {
+        return;
+    };
+    let returned_on = parse_iso_date(&bought.used_on).unwrap_or(today) + Duration::days(7);
+    let refund = Line {
+        card_id: bought.card_id,
+        used_on: iso_date(returned_on),
+        posted_on: Some(iso_date(returned_on + Duration::days(1))),
+        merchant: bought.merchant,
+        amount_yen: -bought.amount_yen,
+        foreign: None,
+    };
+    lines.push(refund);
 }
 
 /// Prices end in round numbers more often than not.

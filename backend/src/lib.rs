@@ -16,6 +16,8 @@ mod confirmation;
 mod home;
 mod identity;
 mod passkeys;
+mod payments;
+mod points;
 mod recovery;
 mod registration;
 mod sessions;
@@ -32,6 +34,7 @@ use store::mail::AuditEntry;
 
 pub use identity::IdentityForm;
 pub use passkeys::Challenge;
+pub use points::DEMO_REFUSED_SUFFIX;
 pub use registration::NewCredentials;
 pub use sessions::{FLOW_COOKIE, SESSION_COOKIE, SessionUser, cookie_value};
 pub use webauthn_rs::prelude::{
@@ -108,6 +111,11 @@ impl Portal {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "statements closed at start"),
             Err(e) => tracing::error!(error = %e, "statements not closed at start"),
+        }
+        match portal.expire_points().await {
+            Ok(0) => {}
+            Ok(points) => tracing::info!(points, "points expired at start"),
+            Err(e) => tracing::error!(error = %e, "points not expired at start"),
         }
         let filled = portal.db.fill_search_keys().await?;
         if filled > 0 {

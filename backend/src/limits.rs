@@ -40,6 +40,8 @@ pub struct Limits {
     pub identity: Limiter<String>,
     pub identity_per_card: Limiter<String>,
     pub passkey: Limiter<String>,
+    /// Keyed by member id.
+    pub spending_checks: Limiter<i64>,
 }
 
 impl Limits {
@@ -52,6 +54,10 @@ impl Limits {
                 Duration::from_secs(3600),
             ),
             passkey: Limiter::new(rate.passkey_per_minute, Duration::from_secs(60)),
+            spending_checks: Limiter::new(
+                rate.spending_checks_per_member_per_hour,
+                Duration::from_secs(3600),
+            ),
         }
     }
 }

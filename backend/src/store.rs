@@ -80,3 +80,5 @@ pub mod cards;
 pub mod mail;
 pub mod notices;
 pub mod passkeys;
+pub mod payments;
+pub mod points;

@@ -8,6 +8,10 @@ use crate::card::{CardNumberError, CodeError};
 use crate::credentials::{PasswordProblem, UserIdError};
 use crate::otp::CodeRefusal;
 use crate::passkey::{CeremonyRefusal, NameProblem};
+use crate::payments::{Due, PlanChoice, PlanKind, PlanProblem, PlanTerms};
+use crate::points::{
+    BillRate, Partner, PartnerNumberProblem, PointsProblem, Ratio, TransferStatus,
+};
 
 /// A form field a problem belongs to; the screen puts the message next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +26,15 @@ pub enum Field {
     PasskeyName,
     Memo,
     Category,
+    /// The charges chosen for a payment plan.
+    Charges,
+    /// The revolving course or the number of instalments.
+    Plan,
+    /// A yen amount typed by the member.
+    Amount,
+    Points,
+    PartnerNumber,
+    Item,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +50,12 @@ pub enum Problem {
     PasskeyName(NameProblem),
     Memo(MemoProblem),
     UnknownCategory,
+    Plan(PlanProblem),
+    /// Not a whole number of yen above zero (or above the largest amount checked).
+    AmountInvalid,
+    Points(PointsProblem),
+    PartnerNumber(PartnerNumberProblem),
+    UnknownItem,
 }
 
 /// Why a well-formed request was refused.
@@ -76,6 +95,15 @@ pub enum Refusal {
     Filter(FilterProblem),
     /// No such line among the member's own.
     LineNotFound,
+    /// Only the account holder (the main card member) manages payments and points.
+    HolderOnly,
+    /// The charge cannot be changed: already paid, in a plan, or changed a moment ago elsewhere.
+    NotEligible,
+    /// The payment the change concerns is fixed already.
+    PastCutoff,
+    NotEnoughPoints,
+    /// Link a member number for this partner first.
+    PartnerNotLinked,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,6 +286,152 @@ pub struct ActivitySummary {
     pub total: Sum,
     pub by_holder: Vec<HolderTotal>,
     pub by_category: Vec<(String, Sum)>,
+}
+
+/// One payment date's debit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueView {
+    /// ISO date.
+    pub date: String,
+    pub due: Due,
+    /// The amount is fixed (its cut-off has passed): changes now apply from a later payment.
+    pub fixed: bool,
+}
+
+/// A posted lump-sum charge the member may move to revolving or split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeView {
+    pub id: i64,
+    pub used_on: String,
+    pub merchant: String,
+    pub last_digits: String,
+    pub amount_yen: i64,
+    /// The payment date of the statement it is on.
+    pub statement_payment: String,
+    /// The payment a change made today starts on: later than `statement_payment` after the cut-off.
+    pub applies_from: String,
+}
+
+/// A charge in a payment plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub plan_id: i64,
+    pub kind: PlanKind,
+    pub merchant: String,
+    pub used_on: String,
+    pub amount_yen: i64,
+    /// The revolving course; 0 for instalments.
+    pub monthly_yen: i64,
+    /// Instalments; 0 for revolving.
+    pub payments: u8,
+    pub first_payment: String,
+    /// The last day it can be undone; none once its first payment is fixed.
+    pub undo_until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentsView {
+    /// Payment dates from today on.
+    pub coming: Vec<DueView>,
+    /// Past payment dates, newest first.
+    pub history: Vec<DueView>,
+    pub plans: Vec<PlanView>,
+    pub eligible: Vec<ChargeView>,
+    pub terms: PlanTerms,
+    pub today: String,
+}
+
+/// What a change would do (or did): each payment it alters, by how much, and its total fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPreview {
+    pub choice: PlanChoice,
+    pub amount_yen: i64,
+    pub statement_payment: String,
+    pub applies_from: String,
+    pub changes: Vec<DueView>,
+    pub fee_total_yen: i64,
+    /// Made, not only shown.
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpendingAnswer {
+    pub amount_yen: i64,
+    pub approved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsLine {
+    /// Unix seconds.
+    pub at: i64,
+    pub delta: i64,
+    /// earn, reverse, bonus, use, return, expire.
+    pub kind: String,
+    /// The merchant for earned and reversed points, the use for the rest.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerView {
+    pub partner: Partner,
+    /// The linked member number, all but the last 4 digits hidden.
+    pub number: Option<String>,
+    pub ratio: Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UseKind {
+    Bill {
+        credit_yen: i64,
+        payment_date: String,
+    },
+    Item {
+        code: String,
+    },
+    Transfer {
+        partner: Partner,
+        units: i64,
+        status: TransferStatus,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseView {
+    pub id: i64,
+    pub points: i64,
+    pub kind: UseKind,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub settled_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsView {
+    pub balance: i64,
+    /// (ISO expiry date, points), soonest first.
+    pub expiring: Vec<(String, i64)>,
+    pub expiry_months: u16,
+    pub history: Vec<PointsLine>,
+    pub partners: Vec<PartnerView>,
+    pub uses: Vec<UseView>,
+    pub bill: BillRate,
+    /// The payment date a bill credit made now goes to.
+    pub credit_payment: String,
+}
+
+/// A use of points, as the browser asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UseRequest {
+    Bill { points: i64 },
+    Item { code: String },
+    Transfer { partner: Partner, points: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseDone {
+    pub use_id: i64,
+    /// The same request arrived before (a double click): nothing more was taken.
+    pub repeated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

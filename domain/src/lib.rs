@@ -9,4 +9,6 @@ pub mod lockout;
 pub mod money;
 pub mod otp;
 pub mod passkey;
+pub mod payments;
 pub mod period;
+pub mod points;

@@ -13,6 +13,12 @@ pub fn format_points(points: i64) -> String {
     format!("{sign}{} pt", group_thousands(points.unsigned_abs()))
 }
 
+/// `12,345`: a count grouped by thousands.
+pub fn format_count(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(n.unsigned_abs()))
+}
+
 /// Decimal places of a currency's minor unit (ISO 4217).
 pub fn minor_unit_digits(currency: &str) -> u32 {
     match currency {
@@ -68,6 +74,7 @@ mod tests {
     fn points_are_grouped_too() {
         assert_eq!(format_points(15_000), "15,000 pt");
         assert_eq!(format_points(-300), "-300 pt");
+        assert_eq!(format_count(1_000), "1,000");
     }
 
     #[test]

@@ -74,6 +74,17 @@ impl BillingCycle {
         self.period_containing(period.start - Duration::days(1))
     }
 
+    /// The period after `period`.
+    pub fn next(&self, period: &StatementPeriod) -> StatementPeriod {
+        self.period_containing(period.closing + Duration::days(1))
+    }
+
+    /// The period whose statement is paid on `payment`, a payment date of this cycle.
+    pub fn period_paid_on(&self, payment: Date) -> StatementPeriod {
+        let (y, m) = prev_month(payment.year(), payment.month());
+        self.period_closing_on(day_in_month(y, m, self.closing_day))
+    }
+
     fn period_closing_on(&self, closing: Date) -> StatementPeriod {
         let (py, pm) = prev_month(closing.year(), closing.month());
         let start = day_in_month(py, pm, self.closing_day) + Duration::days(1);
@@ -205,6 +216,23 @@ mod tests {
         let p = end.period_containing(date!(2027 - 03 - 01));
         assert_eq!(p.start, date!(2027 - 03 - 01));
         assert_eq!(p.payment, date!(2027 - 04 - 30));
+    }
+
+    #[test]
+    fn the_period_paid_on_a_date_is_found_back_from_the_date() {
+        let end = BillingCycle {
+            closing_day: 31,
+            payment_day: 26,
+        };
+        for cycle in [CYCLE_20, end] {
+            let mut p = cycle.period_containing(date!(2027 - 11 - 05));
+            for _ in 0..30 {
+                assert_eq!(cycle.period_paid_on(p.payment), p);
+                let next = cycle.next(&p);
+                assert_eq!(next.start, p.closing + Duration::days(1));
+                p = next;
+            }
+        }
     }
 
     #[test]

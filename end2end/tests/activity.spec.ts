@@ -1,19 +1,7 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { hydrated, signInAsTaro } from "./taro";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-
-async function hydrated(page: Page) {
-  await page.waitForSelector("body[data-hydrated]");
-}
-
-async function signInAsTaro(page: Page) {
-  await page.goto("/");
-  await hydrated(page);
-  await page.locator('input[autocomplete~="username"]').fill("demotaro");
-  await page.locator('input[autocomplete="current-password"]').fill("Portal2026demo");
-  await page.getByRole("button", { name: "ログイン", exact: true }).click();
-  await expect(page).toHaveURL(/\/home$/);
-}
 
 function yen(text: string | null): number {
   return Number((text ?? "").replace(/[^\d-]/g, ""));

@@ -38,6 +38,9 @@ async fn run() -> Result<(), String> {
     );
     spawn_session_purge(portal.clone());
     spawn_statement_closing(portal.clone());
+    if portal.config.demo {
+        spawn_demo_partner(portal.clone());
+    }
     let addr = leptos.site_addr;
     let app = http::router(leptos, portal);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -65,7 +68,8 @@ fn spawn_session_purge(portal: Arc<Portal>) {
     });
 }
 
-/// Statements become final the day after their closing day; the portal checks every hour.
+/// Statements become final the day after their closing day, and points expire on their day; the
+/// portal checks every hour.
 fn spawn_statement_closing(portal: Arc<Portal>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -74,6 +78,23 @@ fn spawn_statement_closing(portal: Arc<Portal>) {
             every.tick().await;
             if let Err(e) = portal.close_due_statements().await {
                 tracing::warn!(error = %e, "statements not closed");
+            }
+            if let Err(e) = portal.expire_points().await {
+                tracing::warn!(error = %e, "points not expired");
+            }
+        }
+    });
+}
+
+/// In demo mode the partner programs are played by the portal: it answers each transfer after the
+/// configured delay.
+fn spawn_demo_partner(portal: Arc<Portal>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if let Err(e) = portal.answer_demo_transfers().await {
+                tracing::warn!(error = %e, "demo transfers not answered");
             }
         }
     });

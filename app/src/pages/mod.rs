@@ -2,6 +2,8 @@
 
 pub mod activity;
 pub mod home;
+pub mod payments;
+pub mod points;
 pub mod recover_id;
 pub mod register;
 pub mod reset;

@@ -1,5 +1,8 @@
 //! Members, card accounts, cards, and the figures the home screen shows.
 
+use portal_domain::points;
+
+use super::points::{PointsEntry, balance_in, record_points};
 use super::{Db, DbResult};
 
 /// A card found by its number, with what identity checks compare.
@@ -173,15 +176,6 @@ impl Db {
         Ok(row.map(|(a,)| a))
     }
 
-    pub async fn points_balance(&self, account_id: i64) -> DbResult<i64> {
-        let (sum,): (i64,) =
-            sqlx::query_as("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE account_id = $1")
-                .bind(account_id)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(sum)
-    }
-
     pub async fn member_count(&self) -> DbResult<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members")
             .fetch_one(&self.pool)
@@ -256,14 +250,15 @@ impl Db {
         Ok(id)
     }
 
-    /// Inserts lines in one transaction.
-    pub async fn insert_transactions(&self, lines: &[NewTransaction<'_>]) -> DbResult<()> {
+    /// Inserts lines in one transaction. A posted line earns its points; a posted credit (a refund)
+    /// takes back what the same amount earned, as far as the balance allows.
+    pub async fn insert_transactions(&self, lines: &[NewTransaction<'_>], at: i64) -> DbResult<()> {
         let mut tx = self.pool.begin().await?;
         for line in lines {
-            sqlx::query(
+            let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO transactions
                  (account_id, card_id, used_on, posted_on, merchant, amount_yen, foreign_currency, foreign_minor, status, category, merchant_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(line.account_id)
             .bind(line.card_id)
@@ -276,8 +271,34 @@ impl Db {
             .bind(if line.posted_on.is_some() { "posted" } else { "pending" })
             .bind(line.category)
             .bind(portal_domain::activity::search_key(line.merchant))
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            if let Some(posted_on) = line.posted_on {
+                let delta = if line.amount_yen >= 0 {
+                    points::earned_for(line.amount_yen)
+                } else {
+                    -points::reversal_for(
+                        line.amount_yen,
+                        balance_in(&mut tx, line.account_id).await?,
+                    )
+                };
+                if delta != 0 {
+                    record_points(
+                        &mut tx,
+                        &PointsEntry {
+                            account_id: line.account_id,
+                            delta,
+                            kind: if delta > 0 { "earn" } else { "reverse" },
+                            reason: line.merchant,
+                            transaction_id: Some(id),
+                            use_id: None,
+                            earned_on: (delta > 0).then_some(posted_on),
+                            at,
+                        },
+                    )
+                    .await?;
+                }
+            }
         }
         tx.commit().await
     }
@@ -304,46 +325,5 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(amount)
-    }
-
-    /// Points earned on posted lines of a period: 1 for every full 100 yen of each line.
-    pub async fn earn_points_for_period(
-        &self,
-        account_id: i64,
-        from: &str,
-        to: &str,
-        at: i64,
-    ) -> DbResult<i64> {
-        let (points,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount_yen / 100), 0) AS BIGINT) FROM transactions
-             WHERE account_id = $1 AND status = 'posted' AND amount_yen > 0 AND used_on >= $2 AND used_on <= $3",
-        )
-        .bind(account_id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&self.pool)
-        .await?;
-        self.add_points(account_id, points, &format!("earned {from}..{to}"), at)
-            .await?;
-        Ok(points)
-    }
-
-    pub async fn add_points(
-        &self,
-        account_id: i64,
-        delta: i64,
-        reason: &str,
-        at: i64,
-    ) -> DbResult<()> {
-        sqlx::query(
-            "INSERT INTO points_ledger (account_id, delta, reason, at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(account_id)
-        .bind(delta)
-        .bind(reason)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 }

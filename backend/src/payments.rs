@@ -1,0 +1,441 @@
+//! Paying (C1, C2, D2): the payment schedule and its history, moving charges to revolving or
+//! instalments and undoing that before the cut-off, and the spending-power check. The arithmetic is
+//! `portal_domain::payments`; this module reads the account, applies it, and writes the ledger.
+
+use portal_domain::api::{
+    ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanView, Problem, Refusal, Reply,
+    SpendingAnswer,
+};
+use portal_domain::payments::{
+    self, Charge, ChargePlan, Due, PlanChoice, PlanKind, cutoff, first_open_payment,
+};
+use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
+use time::Date;
+
+use crate::store::payments::{NewPlan, PlanLine};
+use crate::{Portal, PortalResult, SessionUser, now};
+
+/// Past payments shown in the history.
+const HISTORY_PAYMENTS: usize = 12;
+
+/// The account's charges and credits as the schedule needs them.
+struct Account {
+    id: i64,
+    cycle: BillingCycle,
+    lines: Vec<PlanLine>,
+    credits: Vec<(Date, i64)>,
+}
+
+impl Account {
+    fn statement_payment(&self, line: &PlanLine) -> Date {
+        let used_on = parse_iso_date(&line.used_on).unwrap_or(Date::MIN);
+        self.cycle.period_containing(used_on).payment
+    }
+
+    fn charge(&self, line: &PlanLine, plan: Option<ChargePlan>) -> Charge {
+        Charge {
+            statement_payment: self.statement_payment(line),
+            amount_yen: line.amount_yen,
+            plan,
+        }
+    }
+
+    fn current_plan(line: &PlanLine) -> Option<ChargePlan> {
+        let plan = line.plan.as_ref()?;
+        let choice = match PlanKind::from_code(&plan.kind)? {
+            PlanKind::Revolving => PlanChoice::Revolving {
+                monthly_yen: plan.monthly_yen,
+            },
+            PlanKind::Instalments => PlanChoice::Instalments {
+                payments: u8::try_from(plan.payments).unwrap_or(1),
+            },
+        };
+        Some(ChargePlan {
+            choice,
+            first_payment: parse_iso_date(&plan.first_payment)?,
+        })
+    }
+
+    /// The course in force: the newest revolving plan's.
+    fn course(&self) -> i64 {
+        self.lines
+            .iter()
+            .filter_map(|l| l.plan.as_ref())
+            .filter(|p| p.kind == PlanKind::Revolving.code())
+            .max_by_key(|p| p.id)
+            .map_or(0, |p| p.monthly_yen)
+    }
+
+    /// The schedule with the lines as they are, except those in `planned` (line id, plan), which
+    /// are put in their new plan; a new revolving plan's course becomes the course in force.
+    fn schedule(&self, rate_bp: u32, planned: &[(i64, ChargePlan)]) -> Vec<(Date, Due)> {
+        let charges: Vec<Charge> = self
+            .lines
+            .iter()
+            .map(|line| {
+                let plan = planned
+                    .iter()
+                    .find(|(id, _)| *id == line.transaction_id)
+                    .map(|(_, plan)| *plan)
+                    .or_else(|| Self::current_plan(line));
+                self.charge(line, plan)
+            })
+            .collect();
+        let course = planned
+            .iter()
+            .find_map(|(_, p)| match p.choice {
+                PlanChoice::Revolving { monthly_yen } => Some(monthly_yen),
+                PlanChoice::Instalments { .. } => None,
+            })
+            .unwrap_or_else(|| self.course());
+        let owed = payments::owed(&charges, self.credits.clone(), course);
+        payments::schedule(&self.cycle, rate_bp, &owed)
+    }
+}
+
+impl Portal {
+    /// The account the member holds (not a family card's), or none.
+    pub(crate) async fn held_account(&self, user: &SessionUser) -> PortalResult<Option<i64>> {
+        Ok(self
+            .db
+            .visible_cards(user.member_id)
+            .await?
+            .into_iter()
+            .find(|c| !c.family)
+            .map(|c| c.account_id))
+    }
+
+    async fn payment_account(&self, account_id: i64, today: Date) -> PortalResult<Option<Account>> {
+        let Some(cycle) = self.db.account_cycle(account_id).await? else {
+            return Ok(None);
+        };
+        let cycle = BillingCycle {
+            closing_day: cycle.closing_day,
+            payment_day: cycle.payment_day,
+        };
+        // Enough periods back for a full year of payment history.
+        let mut first = cycle.period_containing(today);
+        for _ in 0..=HISTORY_PAYMENTS {
+            first = cycle.previous(&first);
+        }
+        let lines = self
+            .db
+            .plan_lines(account_id, &iso_date(first.start))
+            .await?;
+        let credits = self
+            .db
+            .bill_credits(account_id)
+            .await?
+            .into_iter()
+            .filter_map(|(date, yen)| Some((parse_iso_date(&date)?, yen)))
+            .collect();
+        Ok(Some(Account {
+            id: account_id,
+            cycle,
+            lines,
+            credits,
+        }))
+    }
+
+    fn due_view(&self, date: Date, due: Due, today: Date) -> DueView {
+        DueView {
+            date: iso_date(date),
+            due,
+            fixed: today > cutoff(date, self.config.plans.cutoff_days),
+        }
+    }
+
+    pub async fn payments(&self, user: &SessionUser) -> PortalResult<Reply<PaymentsView>> {
+        let today = tokyo_date(now());
+        let Some(account_id) = self.held_account(user).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let Some(account) = self.payment_account(account_id, today).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let terms = &self.config.plans;
+        let schedule = account.schedule(terms.annual_rate_bp, &[]);
+        let (mut history, coming): (Vec<_>, Vec<_>) =
+            schedule.into_iter().partition(|(date, _)| *date < today);
+        history.reverse();
+        history.truncate(HISTORY_PAYMENTS);
+        let mut plans = Vec::new();
+        let mut eligible = Vec::new();
+        for line in &account.lines {
+            let statement_payment = account.statement_payment(line);
+            if let Some(plan) = &line.plan {
+                let first = parse_iso_date(&plan.first_payment).unwrap_or(Date::MIN);
+                let last_day = cutoff(first, terms.cutoff_days);
+                plans.push(PlanView {
+                    plan_id: plan.id,
+                    kind: PlanKind::from_code(&plan.kind).unwrap_or(PlanKind::Revolving),
+                    merchant: line.merchant.clone(),
+                    used_on: line.used_on.clone(),
+                    amount_yen: line.amount_yen,
+                    monthly_yen: plan.monthly_yen,
+                    payments: u8::try_from(plan.payments).unwrap_or(0),
+                    first_payment: plan.first_payment.clone(),
+                    undo_until: (today <= last_day).then(|| iso_date(last_day)),
+                });
+            } else if line.posted
+                && line.amount_yen >= terms.min_charge_yen
+                && statement_payment > today
+            {
+                eligible.push(ChargeView {
+                    id: line.transaction_id,
+                    used_on: line.used_on.clone(),
+                    merchant: line.merchant.clone(),
+                    last_digits: line.last_digits.clone(),
+                    amount_yen: line.amount_yen,
+                    statement_payment: iso_date(statement_payment),
+                    applies_from: iso_date(first_open_payment(
+                        &account.cycle,
+                        statement_payment,
+                        today,
+                        terms.cutoff_days,
+                    )),
+                });
+            }
+        }
+        Ok(Reply::Done(PaymentsView {
+            coming: coming
+                .into_iter()
+                .map(|(d, due)| self.due_view(d, due, today))
+                .collect(),
+            history: history
+                .into_iter()
+                .map(|(d, due)| self.due_view(d, due, today))
+                .collect(),
+            plans,
+            eligible,
+            terms: terms.clone(),
+            today: iso_date(today),
+        }))
+    }
+
+    /// Shows what moving the charges would do and, with `confirm`, does it.
+    pub async fn change_plan(
+        &self,
+        user: &SessionUser,
+        line_ids: &[i64],
+        choice: PlanChoice,
+        confirm: bool,
+    ) -> PortalResult<Reply<PlanPreview>> {
+        let today = tokyo_date(now());
+        let terms = &self.config.plans;
+        let Some(account_id) = self.held_account(user).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let Some(account) = self.payment_account(account_id, today).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let mut ids = line_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let chosen: Vec<&PlanLine> = account
+            .lines
+            .iter()
+            .filter(|l| ids.contains(&l.transaction_id))
+            .collect();
+        let amounts: Vec<i64> = chosen.iter().map(|l| l.amount_yen).collect();
+        if let Err(problem) = payments::check_plan(terms, choice, &amounts) {
+            let field = match problem {
+                payments::PlanProblem::UnknownCourse | payments::PlanProblem::UnknownCount => {
+                    Field::Plan
+                }
+                _ => Field::Charges,
+            };
+            return Ok(Reply::Invalid(vec![(field, Problem::Plan(problem))]));
+        }
+        let eligible = chosen.len() == ids.len()
+            && chosen
+                .iter()
+                .all(|l| l.plan.is_none() && l.posted && account.statement_payment(l) > today);
+        if !eligible {
+            return Ok(Reply::Refused(Refusal::NotEligible));
+        }
+        let starts: Vec<Date> = chosen
+            .iter()
+            .map(|l| {
+                first_open_payment(
+                    &account.cycle,
+                    account.statement_payment(l),
+                    today,
+                    terms.cutoff_days,
+                )
+            })
+            .collect();
+        let planned: Vec<(i64, ChargePlan)> = chosen
+            .iter()
+            .zip(&starts)
+            .map(|(line, start)| {
+                (
+                    line.transaction_id,
+                    ChargePlan {
+                        choice,
+                        first_payment: *start,
+                    },
+                )
+            })
+            .collect();
+        let with = account.schedule(terms.annual_rate_bp, &planned);
+        let without = account.schedule(terms.annual_rate_bp, &[]);
+        let changes = payments::difference(&with, &without);
+        let statement_payment = chosen
+            .iter()
+            .map(|l| account.statement_payment(l))
+            .min()
+            .unwrap_or(today);
+        let applies_from = starts.iter().min().copied().unwrap_or(today);
+        let preview = PlanPreview {
+            choice,
+            amount_yen: amounts.iter().sum(),
+            statement_payment: iso_date(statement_payment),
+            applies_from: iso_date(applies_from),
+            fee_total_yen: changes.iter().map(|(_, d)| d.fee_yen()).sum(),
+            changes: changes
+                .into_iter()
+                .map(|(d, due)| self.due_view(d, due, today))
+                .collect(),
+            confirmed: confirm,
+        };
+        if !confirm {
+            return Ok(Reply::Done(preview));
+        }
+        let (monthly_yen, payments) = match choice {
+            PlanChoice::Revolving { monthly_yen } => (monthly_yen, 0),
+            PlanChoice::Instalments { payments } => (0, i64::from(payments)),
+        };
+        let new: Vec<NewPlan<'_>> = chosen
+            .iter()
+            .zip(&starts)
+            .map(|(line, start)| NewPlan {
+                transaction_id: line.transaction_id,
+                seq: line.seq,
+                kind: choice.kind().code(),
+                monthly_yen,
+                payments,
+                first_payment: iso_date(*start),
+            })
+            .collect();
+        let created = self
+            .db
+            .create_plans(account.id, user.member_id, &new, now())
+            .await?;
+        if created.is_none() {
+            return Ok(Reply::Refused(Refusal::NotEligible));
+        }
+        tracing::info!(
+            account = account.id,
+            kind = choice.kind().code(),
+            lines = new.len(),
+            "payment plan made"
+        );
+        Ok(Reply::Done(preview))
+    }
+
+    /// Puts a plan's charges back to lump sums, until the cut-off of its first payment.
+    pub async fn undo_plan(&self, user: &SessionUser, plan_id: i64) -> PortalResult<Reply<()>> {
+        let today = tokyo_date(now());
+        let Some(account_id) = self.held_account(user).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let Some(account) = self.payment_account(account_id, today).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let lines: Vec<&PlanLine> = account
+            .lines
+            .iter()
+            .filter(|l| l.plan.as_ref().is_some_and(|p| p.id == plan_id))
+            .collect();
+        let Some(first) = lines
+            .first()
+            .and_then(|l| l.plan.as_ref())
+            .and_then(|p| parse_iso_date(&p.first_payment))
+        else {
+            return Ok(Reply::Refused(Refusal::NotEligible));
+        };
+        if today > cutoff(first, self.config.plans.cutoff_days) {
+            return Ok(Reply::Refused(Refusal::PastCutoff));
+        }
+        let keys: Vec<(i64, i64)> = lines.iter().map(|l| (l.transaction_id, l.seq)).collect();
+        if !self
+            .db
+            .undo_plan(account.id, user.member_id, &keys, now())
+            .await?
+        {
+            return Ok(Reply::Refused(Refusal::NotEligible));
+        }
+        Ok(Reply::Done(()))
+    }
+
+    /// Whether a purchase of the amount typed would be approved now (D2). The answer is yes or no;
+    /// the internal line never leaves the server, and checks are limited per member.
+    pub async fn spending_power(
+        &self,
+        user: &SessionUser,
+        amount_text: &str,
+    ) -> PortalResult<Reply<SpendingAnswer>> {
+        let rule = self.config.spending;
+        let Some(amount) = parse_yen(amount_text).filter(|a| *a > 0 && *a <= rule.max_amount_yen)
+        else {
+            return Ok(Reply::Invalid(vec![(
+                Field::Amount,
+                Problem::AmountInvalid,
+            )]));
+        };
+        let Some(account_id) = self.held_account(user).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        if let Err(retry_after_secs) = self.limits.spending_checks.check(&user.member_id) {
+            return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));
+        }
+        let today = tokyo_date(now());
+        let Some(account) = self.payment_account(account_id, today).await? else {
+            return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        let owed: i64 = account
+            .schedule(self.config.plans.annual_rate_bp, &[])
+            .iter()
+            .filter(|(date, _)| *date >= today)
+            .map(|(_, due)| due.principal_yen() - due.credit_yen)
+            .sum();
+        let (line, late) = self.db.spending_profile(account_id).await?;
+        Ok(Reply::Done(SpendingAnswer {
+            amount_yen: amount,
+            approved: payments::approves(&rule, amount, line, owed, late),
+        }))
+    }
+}
+
+/// Yen as members type them: `300000`, `300,000`, `¥300,000`, full-width digits, `円`.
+fn parse_yen(text: &str) -> Option<i64> {
+    let mut digits = String::new();
+    for c in text.trim().chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '０'..='９' => digits.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8)),
+            ',' | '，' | '¥' | '￥' | '円' | ' ' => {}
+            _ => return None,
+        }
+    }
+    if digits.len() > 12 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_yen;
+
+    #[test]
+    fn yen_are_read_as_members_type_them() {
+        assert_eq!(parse_yen("300000"), Some(300_000));
+        assert_eq!(parse_yen("¥300,000"), Some(300_000));
+        assert_eq!(parse_yen("３００，０００円"), Some(300_000));
+        assert_eq!(parse_yen("3e5"), None);
+        assert_eq!(parse_yen("-5"), None);
+        assert_eq!(parse_yen("9999999999999"), None);
+    }
+}
