@@ -8,8 +8,8 @@ use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use portal_domain::api::{
     ActivityPage, ActivitySummary, CodeSent, HomeView, PasskeySignedIn, PaymentsView, PlanPreview,
-    PointsView, RecoveredUserId, Reply, SecurityView, SessionView, SpendingAnswer, UseDone,
-    UseRequest,
+    PlanSeen, PointsView, RecoveredUserId, Reply, SecurityView, SessionView, SpendingAnswer,
+    UseDone, UseRequest,
 };
 use portal_domain::payments::PlanChoice;
 use serde::{Deserialize, Serialize};
@@ -595,18 +595,20 @@ pub async fn load_payments() -> Result<Reply<PaymentsView>, AppError> {
     portal.payments(&user).await.map_err(ctx::internal)
 }
 
-/// Without `confirm`, shows what moving the charges would do; with it, does it.
+/// Without `confirm`, shows what moving the charges would do; with it, does it, provided it is
+/// still what was `seen`.
 #[server(endpoint = "plan_change", input = Json)]
 pub async fn change_plan(
     line_ids: Vec<i64>,
     choice: PlanChoice,
     confirm: bool,
+    seen: Option<PlanSeen>,
 ) -> Result<Reply<PlanPreview>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal
-        .change_plan(&user, &line_ids, choice, confirm)
+        .change_plan(&user, &line_ids, choice, confirm, seen.as_ref())
         .await
         .map_err(ctx::internal)
 }
@@ -628,7 +630,7 @@ pub async fn check_spending_power(amount: String) -> Result<Reply<SpendingAnswer
         return ctx::signed_out();
     };
     portal
-        .spending_power(&user, &amount)
+        .spending_power(&user, &amount, &ctx::client())
         .await
         .map_err(ctx::internal)
 }

@@ -170,6 +170,16 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             format!("{}ポイント単位でご利用ください。", format_count(step)),
             format!("Use points in steps of {}.", format_count(step)),
         ),
+        Problem::Points(PointsProblem::MoreThanBill { max }) => Text::new(
+            format!(
+                "ご請求額を超えて充当することはできません。今回は{}ポイントまでご利用いただけます。",
+                format_count(max)
+            ),
+            format!(
+                "Points cannot exceed the bill. You can use up to {} points this time.",
+                format_count(max)
+            ),
+        ),
         Problem::PartnerNumber(p) => match p {
             PartnerNumberProblem::Empty => {
                 Text::new("会員番号を入力してください。", "Enter your member number.")
@@ -320,6 +330,10 @@ pub fn refusal(refusal: Refusal) -> Text {
         Refusal::PartnerNotLinked => Text::new(
             "先にこのプログラムの会員番号をご登録ください。",
             "Link your member number for this program first.",
+        ),
+        Refusal::PreviewChanged => Text::new(
+            "表示した内容から手数料またはお支払い開始日が変わりました。もう一度ご確認ください。",
+            "The fee or the first payment has changed since it was shown. Please check it again.",
         ),
     }
 }

@@ -3,8 +3,8 @@
 //! `portal_domain::payments`; this module reads the account, applies it, and writes the ledger.
 
 use portal_domain::api::{
-    ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanView, Problem, Refusal, Reply,
-    SpendingAnswer,
+    ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanSeen, PlanView, Problem, Refusal,
+    Reply, SpendingAnswer,
 };
 use portal_domain::payments::{
     self, Charge, ChargePlan, Due, PlanChoice, PlanKind, cutoff, first_open_payment,
@@ -13,7 +13,7 @@ use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
 use time::Date;
 
 use crate::store::payments::{NewPlan, PlanLine};
-use crate::{Portal, PortalResult, SessionUser, now};
+use crate::{Client, Portal, PortalResult, SessionUser, now};
 
 /// Past payments shown in the history.
 const HISTORY_PAYMENTS: usize = 12;
@@ -53,21 +53,12 @@ impl Account {
         Some(ChargePlan {
             choice,
             first_payment: parse_iso_date(&plan.first_payment)?,
+            order: plan.id,
         })
     }
 
-    /// The course in force: the newest revolving plan's.
-    fn course(&self) -> i64 {
-        self.lines
-            .iter()
-            .filter_map(|l| l.plan.as_ref())
-            .filter(|p| p.kind == PlanKind::Revolving.code())
-            .max_by_key(|p| p.id)
-            .map_or(0, |p| p.monthly_yen)
-    }
-
     /// The schedule with the lines as they are, except those in `planned` (line id, plan), which
-    /// are put in their new plan; a new revolving plan's course becomes the course in force.
+    /// are put in their new plan.
     fn schedule(&self, rate_bp: u32, planned: &[(i64, ChargePlan)]) -> Vec<(Date, Due)> {
         let charges: Vec<Charge> = self
             .lines
@@ -81,14 +72,7 @@ impl Account {
                 self.charge(line, plan)
             })
             .collect();
-        let course = planned
-            .iter()
-            .find_map(|(_, p)| match p.choice {
-                PlanChoice::Revolving { monthly_yen } => Some(monthly_yen),
-                PlanChoice::Instalments { .. } => None,
-            })
-            .unwrap_or_else(|| self.course());
-        let owed = payments::owed(&charges, self.credits.clone(), course);
+        let owed = payments::owed(&charges, self.credits.clone());
         payments::schedule(&self.cycle, rate_bp, &owed)
     }
 }
@@ -135,6 +119,19 @@ impl Portal {
             lines,
             credits,
         }))
+    }
+
+    /// What the schedule debits on `date` as things stand.
+    pub(crate) async fn due_on(&self, account_id: i64, date: Date) -> PortalResult<i64> {
+        let today = tokyo_date(now());
+        let Some(account) = self.payment_account(account_id, today).await? else {
+            return Ok(0);
+        };
+        Ok(account
+            .schedule(self.config.plans.annual_rate_bp, &[])
+            .iter()
+            .find(|(d, _)| *d == date)
+            .map_or(0, |(_, due)| due.total_yen()))
     }
 
     fn due_view(&self, date: Date, due: Due, today: Date) -> DueView {
@@ -213,14 +210,20 @@ impl Portal {
         }))
     }
 
-    /// Shows what moving the charges would do and, with `confirm`, does it.
+    /// Shows what moving the charges would do and, with `confirm`, does it. With `seen` (what the
+    /// member was shown), the change is made only if it is still exactly that.
     pub async fn change_plan(
         &self,
         user: &SessionUser,
         line_ids: &[i64],
         choice: PlanChoice,
         confirm: bool,
+        seen: Option<&PlanSeen>,
     ) -> PortalResult<Reply<PlanPreview>> {
+        const MOST_CHARGES: usize = 100;
+        if line_ids.len() > MOST_CHARGES {
+            return Ok(Reply::Refused(Refusal::NotEligible));
+        }
         let today = tokyo_date(now());
         let terms = &self.config.plans;
         let Some(account_id) = self.held_account(user).await? else {
@@ -274,6 +277,8 @@ impl Portal {
                     ChargePlan {
                         choice,
                         first_payment: *start,
+                        // Made after every plan there is.
+                        order: i64::MAX,
                     },
                 )
             })
@@ -301,6 +306,11 @@ impl Portal {
         };
         if !confirm {
             return Ok(Reply::Done(preview));
+        }
+        if seen.is_some_and(|seen| {
+            seen.applies_from != preview.applies_from || seen.fee_total_yen != preview.fee_total_yen
+        }) {
+            return Ok(Reply::Refused(Refusal::PreviewChanged));
         }
         let (monthly_yen, payments) = match choice {
             PlanChoice::Revolving { monthly_yen } => (monthly_yen, 0),
@@ -375,6 +385,7 @@ impl Portal {
         &self,
         user: &SessionUser,
         amount_text: &str,
+        client: &Client,
     ) -> PortalResult<Reply<SpendingAnswer>> {
         let rule = self.config.spending;
         let Some(amount) = parse_yen(amount_text).filter(|a| *a > 0 && *a <= rule.max_amount_yen)
@@ -401,9 +412,19 @@ impl Portal {
             .map(|(_, due)| due.principal_yen() - due.credit_yen)
             .sum();
         let (line, late) = self.db.spending_profile(account_id).await?;
+        let approved = payments::approves(&rule, amount, line, owed, late);
+        // Each check is audited, so that someone trying amounts to find the line shows up.
+        self.audit(
+            client,
+            "spending_power_checked",
+            Some(user.online_user_id),
+            None,
+            if approved { "approved" } else { "declined" },
+        )
+        .await;
         Ok(Reply::Done(SpendingAnswer {
             amount_yen: amount,
-            approved: payments::approves(&rule, amount, line, owed, late),
+            approved,
         }))
     }
 }

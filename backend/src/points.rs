@@ -9,7 +9,7 @@ use portal_domain::api::{
 use portal_domain::payments::first_open_payment;
 use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
 use portal_domain::points::{
-    self, Lot, Partner, PartnerAnswer, Ratio, TransferStatus, catalog_item,
+    self, Lot, Partner, PartnerAnswer, PointsProblem, Ratio, TransferStatus, catalog_item,
 };
 use time::Date;
 
@@ -60,28 +60,32 @@ impl Portal {
     }
 
     async fn expiry_now(&self, account_id: i64, today: Date) -> PortalResult<points::Expiry> {
-        let lots: Vec<Lot> = self
-            .db
-            .point_lots(account_id)
-            .await?
-            .into_iter()
+        let lots = self.db.point_lots(account_id).await?;
+        let balance = self.db.points_balance(account_id).await?;
+        Ok(self.expiry_of(&lots, balance, today))
+    }
+
+    /// Expiry from the lots (day earned, points) and the balance: everything earned and no longer
+    /// in the balance was used, oldest first.
+    fn expiry_of(&self, lots: &[(String, i64)], balance: i64, today: Date) -> points::Expiry {
+        let lots: Vec<Lot> = lots
+            .iter()
             .filter_map(|(day, points)| {
                 Some(Lot {
-                    earned_on: parse_iso_date(&day)?,
-                    points,
+                    earned_on: parse_iso_date(day)?,
+                    points: *points,
                 })
             })
             .collect();
-        let balance = self.db.points_balance(account_id).await?;
         let used = lots.iter().map(|l| l.points).sum::<i64>() - balance;
         let settings = &self.config.points;
-        Ok(points::expiry(
+        points::expiry(
             &lots,
             used,
             today,
             settings.expiry_months,
             settings.warn_days,
-        ))
+        )
     }
 
     pub async fn points(&self, user: &SessionUser) -> PortalResult<Reply<PointsView>> {
@@ -179,7 +183,18 @@ impl Portal {
                     Ok(yen) => yen,
                     Err(p) => return Ok(Reply::Invalid(vec![(Field::Points, Problem::Points(p))])),
                 };
-                credit_payment = iso_date(self.credit_payment(account_id, today).await?);
+                let payment = self.credit_payment(account_id, today).await?;
+                let max = points::bill_max_points(
+                    &self.config.points.bill,
+                    self.due_on(account_id, payment).await?,
+                );
+                if *points > max {
+                    return Ok(Reply::Invalid(vec![(
+                        Field::Points,
+                        Problem::Points(PointsProblem::MoreThanBill { max }),
+                    )]));
+                }
+                credit_payment = iso_date(payment);
                 new.kind = "bill";
                 new.reason = "bill";
                 new.points = *points;
@@ -325,37 +340,23 @@ impl Portal {
     }
 
     /// Takes off points whose expiry date has come. Once a day per account at most: the use's
-    /// request id is the date.
+    /// request id is the date, with a `:` no browser request id may contain.
     pub async fn expire_points(&self) -> PortalResult<i64> {
         let at = now();
         let today = tokyo_date(at);
-        let request_id = format!("expire-{}", iso_date(today));
+        let request_id = format!("expire:{}", iso_date(today));
         let mut expired = 0;
         for account in self.db.accounts().await? {
-            let due = self.expiry_now(account.account_id, today).await?.due_now;
-            if due <= 0 {
-                continue;
-            }
-            let outcome = self
+            expired += self
                 .db
-                .use_points(&NewUse {
-                    account_id: account.account_id,
-                    member_id: account.primary_member_id,
-                    request_id: &request_id,
-                    kind: "expire",
-                    points: due,
-                    credit_yen: 0,
-                    payment_date: None,
-                    item: None,
-                    partner: None,
-                    status: "done",
-                    reason: "expired",
+                .expire_points(
+                    account.account_id,
+                    account.primary_member_id,
+                    &request_id,
                     at,
-                })
+                    |lots, balance| self.expiry_of(lots, balance, today).due_now,
+                )
                 .await?;
-            if matches!(outcome, UseOutcome::Recorded(_)) {
-                expired += due;
-            }
         }
         Ok(expired)
     }

@@ -104,6 +104,9 @@ pub enum Refusal {
     NotEnoughPoints,
     /// Link a member number for this partner first.
     PartnerNotLinked,
+    /// Since the fee was shown, the cut-off passed or the account changed: the change would not be
+    /// what the member saw.
+    PreviewChanged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,6 +355,13 @@ pub struct PlanPreview {
     pub fee_total_yen: i64,
     /// Made, not only shown.
     pub confirmed: bool,
+}
+
+/// What the member saw before confirming a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSeen {
+    pub applies_from: String,
+    pub fee_total_yen: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -170,11 +170,14 @@ pub fn check_plan(
     Ok(())
 }
 
-/// A charge in revolving from its first payment date.
+/// A charge in revolving from its first payment date, with the course chosen when it was moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RevolvingCharge {
     pub first_payment: Date,
     pub amount_yen: i64,
+    pub monthly_yen: i64,
+    /// Which change came later: the newest course in force on a date applies to the whole balance.
+    pub order: i64,
 }
 
 /// A charge split into `payments` instalments from its first payment date.
@@ -193,8 +196,6 @@ pub struct Owed {
     /// Credits (points used against the bill, adjustments) by payment date.
     pub credits: Vec<(Date, i64)>,
     pub revolving: Vec<RevolvingCharge>,
-    /// The revolving course: yen repaid each month.
-    pub revolving_monthly_yen: i64,
     pub instalments: Vec<InstalmentPlan>,
 }
 
@@ -252,16 +253,16 @@ pub struct Charge {
 pub struct ChargePlan {
     pub choice: PlanChoice,
     pub first_payment: Date,
+    /// Which plan was made later (the plan id; a plan not yet made comes last).
+    pub order: i64,
 }
 
 /// What is owed for these charges. A plan that starts on its statement's payment takes the charge
 /// out of that lump sum. A plan made after the cut-off starts a month later: the lump sum was
 /// debited as billed, so the charge is credited back on the plan's first payment.
-/// `revolving_monthly_yen` is the course in force (the newest revolving plan's).
-pub fn owed(charges: &[Charge], credits: Vec<(Date, i64)>, revolving_monthly_yen: i64) -> Owed {
+pub fn owed(charges: &[Charge], credits: Vec<(Date, i64)>) -> Owed {
     let mut out = Owed {
         credits,
-        revolving_monthly_yen,
         ..Owed::default()
     };
     for charge in charges {
@@ -276,9 +277,11 @@ pub fn owed(charges: &[Charge], credits: Vec<(Date, i64)>, revolving_monthly_yen
             out.credits.push((plan.first_payment, charge.amount_yen));
         }
         match plan.choice {
-            PlanChoice::Revolving { .. } => out.revolving.push(RevolvingCharge {
+            PlanChoice::Revolving { monthly_yen } => out.revolving.push(RevolvingCharge {
                 first_payment: plan.first_payment,
                 amount_yen: charge.amount_yen,
+                monthly_yen,
+                order: plan.order,
             }),
             PlanChoice::Instalments { payments } => out.instalments.push(InstalmentPlan {
                 first_payment: plan.first_payment,
@@ -327,7 +330,15 @@ pub fn schedule(cycle: &BillingCycle, annual_rate_bp: u32, owed: &Owed) -> Vec<(
             .filter(|r| r.first_payment == date)
             .map(|r| r.amount_yen)
             .sum::<i64>();
-        let repaid = revolving_balance.min(owed.revolving_monthly_yen.max(1));
+        // The course of the newest move in force by this date: a new course never reaches back
+        // to payments already fixed.
+        let course = owed
+            .revolving
+            .iter()
+            .filter(|r| r.first_payment <= date)
+            .max_by_key(|r| r.order)
+            .map_or(1, |r| r.monthly_yen.max(1));
+        let repaid = revolving_balance.min(course);
         due.revolving_yen = repaid;
         revolving_balance -= repaid;
 
@@ -557,8 +568,9 @@ mod tests {
             revolving: vec![RevolvingCharge {
                 first_payment: date!(2026 - 12 - 10),
                 amount_yen: 25_000,
+                monthly_yen: 10_000,
+                order: 1,
             }],
-            revolving_monthly_yen: 10_000,
             ..Owed::default()
         };
         let s = schedule(&CYCLE, 1500, &owed);
@@ -582,10 +594,43 @@ mod tests {
     }
 
     #[test]
+    fn a_new_course_applies_from_its_own_first_payment_only() {
+        let charge = |first_payment, monthly_yen, order| RevolvingCharge {
+            first_payment,
+            amount_yen: 30_000,
+            monthly_yen,
+            order,
+        };
+        let older = charge(date!(2026 - 11 - 10), 10_000, 1);
+        let before = schedule(
+            &CYCLE,
+            1500,
+            &Owed {
+                revolving: vec![older],
+                ..Owed::default()
+            },
+        );
+        let after = schedule(
+            &CYCLE,
+            1500,
+            &Owed {
+                revolving: vec![older, charge(date!(2027 - 01 - 10), 20_000, 2)],
+                ..Owed::default()
+            },
+        );
+        assert_eq!(before[0], after[0], "November is paid at the old course");
+        assert_eq!(before[1], after[1], "December too");
+        assert_eq!(after[2].0, date!(2027 - 01 - 10));
+        assert_eq!(
+            after[2].1.revolving_yen, 20_000,
+            "the new course from January"
+        );
+    }
+
+    #[test]
     fn a_change_shows_as_the_difference_it_makes() {
         let base = Owed {
             lump_sums: vec![(date!(2026 - 12 - 10), 30_000)],
-            revolving_monthly_yen: 10_000,
             ..Owed::default()
         };
         let mut moved = Owed {
@@ -595,6 +640,8 @@ mod tests {
         moved.revolving.push(RevolvingCharge {
             first_payment: date!(2026 - 12 - 10),
             amount_yen: 20_000,
+            monthly_yen: 10_000,
+            order: 1,
         });
         let diff = difference(
             &schedule(&CYCLE, 1500, &moved),
@@ -622,12 +669,13 @@ mod tests {
             plan: Some(ChargePlan {
                 choice: PlanChoice::Instalments { payments: 3 },
                 first_payment,
+                order: 1,
             }),
         };
-        let in_time = schedule(&CYCLE, 1500, &owed(&[split(december)], vec![], 0));
+        let in_time = schedule(&CYCLE, 1500, &owed(&[split(december)], vec![]));
         assert_eq!(in_time[0].0, december);
         assert_eq!(in_time[0].1.total_yen(), 10_000);
-        let late = schedule(&CYCLE, 1500, &owed(&[split(january)], vec![], 0));
+        let late = schedule(&CYCLE, 1500, &owed(&[split(january)], vec![]));
         assert_eq!(late[0].0, december);
         assert_eq!(late[0].1.total_yen(), 30_000, "already billed in full");
         assert_eq!(late[1].0, january);

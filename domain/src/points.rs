@@ -80,6 +80,8 @@ pub enum PointsProblem {
     TooFew { min: i64 },
     /// Not a multiple of `step`.
     Step { step: i64 },
+    /// More than the bill it would be credited to: at most `max` points.
+    MoreThanBill { max: i64 },
 }
 
 /// The yen credited for `points`, or why that many points cannot be used.
@@ -93,6 +95,14 @@ pub fn bill_credit(rate: &BillRate, points: i64) -> Result<i64, PointsProblem> {
         return Err(PointsProblem::Step { step: 100 });
     }
     Ok(points / 100 * rate.yen_per_100)
+}
+
+/// The most points that can go against a bill of `due_yen`: credits never exceed what is debited.
+pub fn bill_max_points(rate: &BillRate, due_yen: i64) -> i64 {
+    if rate.yen_per_100 <= 0 {
+        return 0;
+    }
+    due_yen.max(0) / rate.yen_per_100 * 100
 }
 
 /// An item in the rewards catalog.
@@ -361,6 +371,12 @@ mod tests {
             bill_credit(&rate, 1_050),
             Err(PointsProblem::Step { step: 100 })
         );
+        assert_eq!(
+            bill_max_points(&rate, 1_275),
+            2_500,
+            "¥1,250 of a ¥1,275 bill"
+        );
+        assert_eq!(bill_max_points(&rate, -10), 0);
     }
 
     #[test]

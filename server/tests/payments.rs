@@ -106,7 +106,34 @@ async fn schedules_follow_revolving_and_instalments(kind: Kind) {
     }
     assert_eq!(plans_changes(&db).await, 0, "a preview writes nothing");
 
-    let made = done(change(&browser, &[first_id], revolving(10_000), true).await);
+    // Confirming what was not what the member saw changes nothing.
+    let stale: Reply<Value> = browser
+        .call_json(
+            "plan_change",
+            json!({
+                "line_ids": [first_id],
+                "choice": revolving(10_000),
+                "confirm": true,
+                "seen": { "applies_from": preview["applies_from"], "fee_total_yen": fee + 1 },
+            }),
+        )
+        .await;
+    assert_eq!(stale, Reply::Refused(Refusal::PreviewChanged));
+    assert_eq!(plans_changes(&db).await, 0);
+
+    let made = done(
+        browser
+            .call_json(
+                "plan_change",
+                json!({
+                    "line_ids": [first_id],
+                    "choice": revolving(10_000),
+                    "confirm": true,
+                    "seen": { "applies_from": preview["applies_from"], "fee_total_yen": fee },
+                }),
+            )
+            .await,
+    );
     assert_eq!(made["confirmed"], true);
     assert_eq!(made["fee_total_yen"], preview["fee_total_yen"]);
     assert_eq!(plans_changes(&db).await, 1);
@@ -412,8 +439,29 @@ async fn wait_for_status(browser: &Browser, partner: &str, want: &str) {
 
 async fn transfers_complete_or_return_the_points(kind: Kind) {
     let db = TestDb::new(kind, "transfer").await;
-    let server = Server::start_with(&db, &[("PORTAL_DEMO_TRANSFER_SECS", "1")]).await;
+    // A bill credit worth more than any bill shows the cap.
+    let env = [
+        ("PORTAL_DEMO_TRANSFER_SECS", "1"),
+        ("PORTAL_POINTS_BILL_YEN_PER_100", "100000"),
+    ];
+    let server = Server::start_with(&db, &env).await;
     let browser = taro(&server).await;
+    match use_points(
+        &browser,
+        "too-much-0001",
+        json!({ "Bill": { "points": 1000 } }),
+    )
+    .await
+    {
+        Reply::Invalid(problems) => assert!(matches!(
+            problems[..],
+            [(
+                Field::Points,
+                Problem::Points(PointsProblem::MoreThanBill { .. })
+            )]
+        )),
+        other => panic!("a credit above the bill was taken: {other:?}"),
+    }
     let transfer = |partner: &'static str, points: i64, id: &'static str| {
         let browser = browser.clone();
         async move {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use portal_domain::api::{
-    ChargeView, DueView, PaymentsView, PlanPreview, PlanView, Refusal, Reply,
+    ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanSeen, PlanView, Refusal, Reply,
 };
 use portal_domain::card::masked;
 use portal_domain::money::format_yen;
@@ -257,8 +257,9 @@ fn ChangeForm(
     let course = RwSignal::new(terms.revolving_courses.first().copied().unwrap_or(10_000));
     let count = RwSignal::new(INSTALMENT_COUNTS[0]);
     let preview = RwSignal::new(None::<PlanPreview>);
-    let submit = Action::new(|(ids, choice, confirm): &(Vec<i64>, PlanChoice, bool)| {
-        change_plan(ids.clone(), *choice, *confirm)
+    type Ask = (Vec<i64>, PlanChoice, bool, Option<PlanSeen>);
+    let submit = Action::new(|(ids, choice, confirm, seen): &Ask| {
+        change_plan(ids.clone(), *choice, *confirm, seen.clone())
     });
     let outcome = Memo::new(move |_| {
         submit
@@ -304,7 +305,11 @@ fn ChangeForm(
     });
     let ask = move |confirm: bool| {
         if !submit.pending().get_untracked() {
-            submit.dispatch((selected.get_untracked(), choice(), confirm));
+            let seen = preview.get_untracked().map(|p| PlanSeen {
+                applies_from: p.applies_from,
+                fee_total_yen: p.fee_total_yen,
+            });
+            submit.dispatch((selected.get_untracked(), choice(), confirm, seen));
         }
     };
     let rate = format!(
@@ -325,6 +330,13 @@ fn ChangeForm(
             </p>
             {eligible.is_empty().then(|| view! { <p class="empty">{t("変更できるご利用はありません。", "No charges can be changed now.")}</p> })}
             <FormNotice outcome />
+            {move || {
+                let current = outcome.get();
+                [Field::Charges, Field::Plan]
+                    .into_iter()
+                    .find_map(|f| current.problem(f).map(|p| messages::problem(f, p)))
+                    .map(|text| view! { <p class="error" data-testid="plan-problem">{move || text.get(lang.get())}</p> })
+            }}
             <fieldset class="plan-kind">
                 <legend>{t("お支払い方法", "How to pay")}</legend>
                 <label class="check">
@@ -451,9 +463,16 @@ fn Preview(
         ..
     } = preview;
     let late = statement_payment != applies_from;
+    // Keyboard and screen-reader users land on what they asked to see.
+    let shown = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(div) = shown.get() {
+            let _ = div.focus();
+        }
+    });
     view! {
-        <div class="preview" data-testid="plan-preview" tabindex="-1">
-            <h3>{t("変更内容のご確認", "Check the change")}</h3>
+        <div class="preview" data-testid="plan-preview" tabindex="-1" node_ref=shown aria-labelledby="preview-title">
+            <h3 id="preview-title">{t("変更内容のご確認", "Check the change")}</h3>
             <dl class="figures">
                 <div><dt>{t("対象のご利用", "Charges")}</dt><dd>{format_yen(amount_yen)}</dd></div>
                 <div><dt>{t("手数料の合計", "Total fee")}</dt><dd data-testid="plan-fee">{format_yen(fee_total_yen)}</dd></div>

@@ -15,8 +15,19 @@ use crate::i18n::{Lang, Text, format_date, format_moment, t, use_lang};
 use crate::messages;
 use crate::pages::home::SignInFirst;
 
-/// How often the page looks again while a transfer waits for its partner.
+/// How often, and how many times, the page looks again while a transfer waits for its partner.
 const TRANSFER_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+const MAX_POLLS: u32 = 60;
+
+fn is_waiting(item: &UseView) -> bool {
+    matches!(
+        item.kind,
+        UseKind::Transfer {
+            status: TransferStatus::Requested,
+            ..
+        }
+    )
+}
 
 #[component]
 pub fn PointsPage() -> impl IntoView {
@@ -134,19 +145,27 @@ fn Points(view: PointsView, version: RwSignal<u32>, done: RwSignal<Option<Text>>
         bill,
         credit_payment,
     } = view;
-    let waiting = uses.iter().any(|u| {
-        matches!(
-            u.kind,
-            UseKind::Transfer {
-                status: TransferStatus::Requested,
-                ..
-            }
-        )
-    });
-    // Effects run only in the browser.
+    // Transfers waiting for their partner are looked at again every few seconds, for a while:
+    // only the balance and the list of uses change, so forms keep what is typed and in flight.
+    let uses = RwSignal::new(uses);
+    let balance = RwSignal::new(balance);
+    let polls = RwSignal::new(0u32);
     Effect::new(move |_| {
-        if waiting {
-            set_timeout(move || version.update(|v| *v += 1), TRANSFER_POLL);
+        let waiting = uses.with(|list| list.iter().any(is_waiting));
+        if !waiting || polls.get_untracked() >= MAX_POLLS {
+            return;
+        }
+        let poll = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(Reply::Done(view)) = load_points().await {
+                    let _ = polls.try_update(|n| *n += 1);
+                    let _ = balance.try_set(view.balance);
+                    let _ = uses.try_set(view.uses);
+                }
+            });
+        };
+        if let Ok(handle) = set_timeout_with_handle(poll, TRANSFER_POLL) {
+            on_cleanup(move || handle.clear());
         }
     });
     let bill_form = UseForm::new(
@@ -162,7 +181,7 @@ fn Points(view: PointsView, version: RwSignal<u32>, done: RwSignal<Option<Text>>
     view! {
         <section class="panel" aria-labelledby="balance-title">
             <h2 id="balance-title">{t("ポイント残高", "Balance")}</h2>
-            <p class="points-balance" data-testid="points-balance" data-points=balance.to_string()>{format_points(balance)}</p>
+            <p class="points-balance" data-testid="points-balance" data-points=move || balance.get().to_string()>{move || format_points(balance.get())}</p>
             {if expiring.is_empty() {
                 view! { <p class="sub">{t("3か月以内に有効期限を迎えるポイントはありません。", "No points expire in the next three months.")}</p> }.into_any()
             } else {
@@ -198,6 +217,7 @@ fn Points(view: PointsView, version: RwSignal<u32>, done: RwSignal<Option<Text>>
                     <label for="bill-points">{t("使うポイント", "Points to use")}</label>
                     <input id="bill-points" type="text" inputmode="numeric" autocomplete="off"
                         prop:value=bill_points on:input=move |ev| bill_points.set(event_target_value(&ev))
+                        aria-invalid=move || bill_form.outcome.get().problem(Field::Points).is_some().then_some("true")
                         aria-describedby="bill-credit" />
                     <p class="sub" id="bill-credit">{move || {
                         let p = parse_points(&bill_points.get());
@@ -230,9 +250,9 @@ fn Points(view: PointsView, version: RwSignal<u32>, done: RwSignal<Option<Text>>
 
         <section class="panel" aria-labelledby="uses-title">
             <h2 id="uses-title">{t("ポイントのご利用状況", "Your point uses")}</h2>
-            {uses.is_empty().then(|| view! { <p class="empty">{t("まだご利用はありません。", "No uses yet.")}</p> })}
+            {move || uses.with(Vec::is_empty).then(|| view! { <p class="empty">{t("まだご利用はありません。", "No uses yet.")}</p> })}
             <ul class="uses">
-                {uses.into_iter().map(|u| view! { <UseItem item=u /> }).collect_view()}
+                {move || uses.get().into_iter().map(|u| view! { <UseItem item=u /> }).collect_view()}
             </ul>
         </section>
 
@@ -266,6 +286,8 @@ fn CatalogList(version: RwSignal<u32>, done: RwSignal<Option<Text>>) -> AnyView 
         done,
         Text::new("商品と交換しました。", "Exchanged for the item."),
     );
+    // A catalog item is one click away from thousands of points: the click asks first.
+    let asking = RwSignal::new(None::<&'static str>);
     view! {
         <FormNotice outcome=form.outcome />
         <ul class="catalog">
@@ -275,15 +297,36 @@ fn CatalogList(version: RwSignal<u32>, done: RwSignal<Option<Text>>) -> AnyView 
                     <li data-testid="catalog-item">
                         <span class="name">{move || lang.get().pick(item.name_ja, item.name_en)}</span>
                         <span class="points">{format_points(item.points)}</span>
-                        <button type="button" class="secondary"
-                            disabled=move || form.action.pending().get()
-                            on:click=move |_| form.submit(UseRequest::Item { code: code.to_string() })
-                            aria-label=move || lang.get().pick(
-                                format!("{}と交換する", item.name_ja),
-                                format!("Exchange for {}", item.name_en),
-                            )>
-                            {t("交換する", "Exchange")}
-                        </button>
+                        <Show
+                            when=move || asking.get() == Some(code)
+                            fallback=move || view! {
+                                <button type="button" class="secondary"
+                                    on:click=move |_| asking.set(Some(code))
+                                    aria-label=move || lang.get().pick(
+                                        format!("{}と交換する", item.name_ja),
+                                        format!("Exchange for {}", item.name_en),
+                                    )>
+                                    {t("交換する", "Exchange")}
+                                </button>
+                            }
+                        >
+                            <span class="confirm-exchange" role="group" aria-label=move || lang.get().pick("交換の確認", "Confirm the exchange")>
+                                {move || lang.get().pick(
+                                    format!("{}を使って交換しますか？", format_points(item.points)),
+                                    format!("Use {} for this?", format_points(item.points)),
+                                )}
+                                " "
+                                <button type="button" class="primary"
+                                    disabled=move || form.action.pending().get()
+                                    on:click=move |_| form.submit(UseRequest::Item { code: code.to_string() })>
+                                    {t("交換を確定する", "Confirm")}
+                                </button>
+                                " "
+                                <button type="button" class="secondary" on:click=move |_| asking.set(None)>
+                                    {t("やめる", "Cancel")}
+                                </button>
+                            </span>
+                        </Show>
                     </li>
                 }
             }).collect_view()}
@@ -375,7 +418,8 @@ fn PartnerItem(
                     <div class="field">
                         <label for=points_id.clone()>{t("移行するポイント", "Points to transfer")}</label>
                         <input id=points_id.clone() type="text" inputmode="numeric" autocomplete="off"
-                            prop:value=transfer_points on:input=move |ev| transfer_points.set(event_target_value(&ev)) />
+                            prop:value=transfer_points on:input=move |ev| transfer_points.set(event_target_value(&ev))
+                            aria-invalid=move || transfer.outcome.get().problem(Field::Points).is_some().then_some("true") />
                         <UseProblem outcome=transfer.outcome />
                     </div>
                     <button type="submit" class="primary" disabled=move || transfer.action.pending().get()

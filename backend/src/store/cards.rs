@@ -2,7 +2,7 @@
 
 use portal_domain::points;
 
-use super::points::{PointsEntry, balance_in, record_points};
+use super::points::{PointsEntry, balance_in, lock_account, record_points};
 use super::{Db, DbResult};
 
 /// A card found by its number, with what identity checks compare.
@@ -277,10 +277,10 @@ impl Db {
                 let delta = if line.amount_yen >= 0 {
                     points::earned_for(line.amount_yen)
                 } else {
-                    -points::reversal_for(
-                        line.amount_yen,
-                        balance_in(&mut tx, line.account_id).await?,
-                    )
+                    // Locked, so no use can take the points between reading and reversing.
+                    lock_account(&mut tx, line.account_id).await?;
+                    let balance = balance_in(&mut tx, line.account_id).await?;
+                    -points::reversal_for(line.amount_yen, balance)
                 };
                 if delta != 0 {
                     record_points(

@@ -70,6 +70,10 @@ pub struct UseRow {
     pub settled_at: Option<i64>,
 }
 
+const LOTS_SQL: &str = "SELECT earned_on, CAST(SUM(delta) AS BIGINT) FROM points_ledger
+     WHERE account_id = $1 AND earned_on IS NOT NULL AND delta > 0
+     GROUP BY earned_on ORDER BY earned_on";
+
 const USE_COLUMNS: &str = "id, kind, points, credit_yen, payment_date, item, partner, partner_number, partner_units, status, created_at, settled_at";
 
 type UseTuple = (
@@ -136,6 +140,42 @@ pub(crate) async fn record_points(
     .execute(&mut **tx)
     .await?;
     Ok(true)
+}
+
+async fn insert_use(tx: &mut Transaction<'_, Any>, new: &NewUse<'_>) -> DbResult<i64> {
+    let (partner, number, units) = new
+        .partner
+        .map_or((None, None, None), |(p, n, u)| (Some(p), Some(n), Some(u)));
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO point_uses (account_id, member_id, request_id, kind, points, credit_yen, payment_date, item, partner, partner_number, partner_units, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(new.account_id)
+    .bind(new.member_id)
+    .bind(new.request_id)
+    .bind(new.kind)
+    .bind(new.points)
+    .bind(new.credit_yen)
+    .bind(new.payment_date)
+    .bind(new.item)
+    .bind(partner)
+    .bind(number)
+    .bind(units)
+    .bind(new.status)
+    .bind(new.at)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Holds the account row until the transaction ends: a row lock on PostgreSQL, the write lock on
+/// SQLite (a transaction whose first statement writes).
+pub(crate) async fn lock_account(tx: &mut Transaction<'_, Any>, account_id: i64) -> DbResult<()> {
+    sqlx::query("UPDATE card_accounts SET points_balance = points_balance WHERE id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// The balance inside a transaction.
@@ -219,44 +259,19 @@ impl Db {
 
     /// Points added by earning, per day earned: the lots expiry works on.
     pub async fn point_lots(&self, account_id: i64) -> DbResult<Vec<(String, i64)>> {
-        sqlx::query_as(
-            "SELECT earned_on, CAST(SUM(delta) AS BIGINT) FROM points_ledger
-             WHERE account_id = $1 AND earned_on IS NOT NULL AND delta > 0
-             GROUP BY earned_on ORDER BY earned_on",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await
+        sqlx::query_as(LOTS_SQL)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await
     }
 
     /// Records a use and takes its points, or does nothing if the balance does not cover it or the
     /// request id was seen before.
     pub async fn use_points(&self, new: &NewUse<'_>) -> DbResult<UseOutcome> {
         let mut tx = self.pool.begin().await?;
-        let (partner, number, units) = new
-            .partner
-            .map_or((None, None, None), |(p, n, u)| (Some(p), Some(n), Some(u)));
-        let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-            "INSERT INTO point_uses (account_id, member_id, request_id, kind, points, credit_yen, payment_date, item, partner, partner_number, partner_units, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(new.account_id)
-        .bind(new.member_id)
-        .bind(new.request_id)
-        .bind(new.kind)
-        .bind(new.points)
-        .bind(new.credit_yen)
-        .bind(new.payment_date)
-        .bind(new.item)
-        .bind(partner)
-        .bind(number)
-        .bind(units)
-        .bind(new.status)
-        .bind(new.at)
-        .fetch_one(&mut *tx)
-        .await;
+        let inserted = insert_use(&mut tx, new).await;
         let id = match inserted {
-            Ok((id,)) => id,
+            Ok(id) => id,
             Err(e) if is_unique_violation(&e) => {
                 drop(tx);
                 let (id,): (i64,) = sqlx::query_as(
@@ -275,11 +290,7 @@ impl Db {
             &PointsEntry {
                 account_id: new.account_id,
                 delta: -new.points,
-                kind: if new.kind == "expire" {
-                    "expire"
-                } else {
-                    "use"
-                },
+                kind: "use",
                 reason: new.reason,
                 transaction_id: None,
                 use_id: Some(id),
@@ -293,6 +304,67 @@ impl Db {
         }
         tx.commit().await?;
         Ok(UseOutcome::Recorded(id))
+    }
+
+    /// Takes off the points `due` works out from the lots (day, points) and the balance, read
+    /// with the account locked so that nothing earned or used meanwhile is miscounted. Once per
+    /// `request_id`. Returns the points taken.
+    pub async fn expire_points(
+        &self,
+        account_id: i64,
+        member_id: i64,
+        request_id: &str,
+        at: i64,
+        due: impl FnOnce(&[(String, i64)], i64) -> i64,
+    ) -> DbResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        lock_account(&mut tx, account_id).await?;
+        let lots: Vec<(String, i64)> = sqlx::query_as(LOTS_SQL)
+            .bind(account_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let points = due(&lots, balance_in(&mut tx, account_id).await?);
+        if points <= 0 {
+            return Ok(0);
+        }
+        let new = NewUse {
+            account_id,
+            member_id,
+            request_id,
+            kind: "expire",
+            points,
+            credit_yen: 0,
+            payment_date: None,
+            item: None,
+            partner: None,
+            status: "done",
+            reason: "expired",
+            at,
+        };
+        let id = match insert_use(&mut tx, &new).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let taken = record_points(
+            &mut tx,
+            &PointsEntry {
+                account_id,
+                delta: -points,
+                kind: "expire",
+                reason: "expired",
+                transaction_id: None,
+                use_id: Some(id),
+                earned_on: None,
+                at,
+            },
+        )
+        .await?;
+        if !taken {
+            return Ok(0);
+        }
+        tx.commit().await?;
+        Ok(points)
     }
 
     /// Newest first.
