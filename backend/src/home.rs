@@ -42,7 +42,13 @@ impl Portal {
                     .await?;
                 next_statement = Some(match last_amount {
                     Some(amount) if last.payment >= today => NextStatement {
-                        amount_yen: amount,
+                        // The holder's debit follows the payment schedule: plans and point credits
+                        // change it. A family member sees her own card's statement amount.
+                        amount_yen: if card.family {
+                            amount
+                        } else {
+                            self.due_on(card.account_id, last.payment).await?
+                        },
                         payment_date: iso_date(last.payment),
                         closing_date: iso_date(last.closing),
                         is_final: true,

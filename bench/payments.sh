@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Payments and points screens over real HTTP: the release server on a fresh demo SQLite file,
+# 山田 太郎 signed in, 200 calls each of the schedule (`payments`) and the points view (`points`).
+# Prints median and p95 in milliseconds; nothing is asserted. Needs `cargo leptos build --release`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d)
+port=${BENCH_PORT:-3977}
+base="http://127.0.0.1:$port"
+DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg RUST_LOG=warn \
+  target/release/portal-server > "$dir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 1 120); do curl -sf "$base/" -o /dev/null && break; sleep 0.5; done
+curl -sf -c "$dir/cookies" -H "Origin: $base" -d 'user_id=demotaro&password=Portal2026demo' \
+  "$base/api/sign_in" -o /dev/null
+for endpoint in payments points; do
+  for _ in $(seq 1 200); do
+    curl -sf -b "$dir/cookies" -H "Origin: $base" -X POST "$base/api/$endpoint" -o /dev/null -w '%{time_total}\n'
+  done | sort -n | awk -v name="$endpoint" \
+    '{ t[NR] = $1 * 1000 } END { printf "%-8s median %.2f ms  p95 %.2f ms  (%d calls)\n", name, t[int(NR / 2)], t[int(NR * 0.95)], NR }'
+done
