@@ -569,3 +569,60 @@ async fn expired_points_are_taken_off_once(kind: Kind) {
     assert_eq!(balance(&browser).await, ledger_sum(&db).await);
 }
 on_both_databases!(expiry, expired_points_are_taken_off_once);
+
+async fn family_members_leave_payments_and_points_to_the_holder(kind: Kind) {
+    let db = TestDb::new(kind, "family").await;
+    let server = Server::start(&db).await;
+    let hanako = server.browser();
+    let card = [
+        ("card_number", "371234567890013"),
+        ("front_code", "9876"),
+        ("birth_date", "1987-09-30"),
+    ];
+    assert!(hanako.reply("register_card", &card).await.is_done());
+    let password = "Sakura-garden-2026";
+    let registered = hanako
+        .reply(
+            "register_account",
+            &[
+                ("user_id", "hanako87"),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await;
+    assert!(registered.is_done(), "{registered:?}");
+    let holder_only = Reply::Refused(Refusal::HolderOnly);
+    assert_eq!(hanako.reply("payments", &[]).await, holder_only);
+    assert_eq!(hanako.reply("points", &[]).await, holder_only);
+    assert_eq!(
+        hanako.reply("spending_power", &[("amount", "1000")]).await,
+        holder_only
+    );
+    let line = db
+        .count("SELECT MAX(id) FROM transactions WHERE account_id = 1 AND status = 'posted' AND amount_yen > 5000")
+        .await;
+    assert_eq!(
+        change(&hanako, &[line], revolving(10_000), true).await,
+        holder_only
+    );
+    assert_eq!(
+        use_points(
+            &hanako,
+            "family-use-0001",
+            json!({ "Bill": { "points": 1000 } })
+        )
+        .await,
+        holder_only
+    );
+    assert_eq!(plans_changes(&db).await, 0);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM point_uses").await,
+        0,
+        "nothing was taken from the account"
+    );
+}
+on_both_databases!(
+    family,
+    family_members_leave_payments_and_points_to_the_holder
+);
