@@ -35,6 +35,8 @@ pub struct RateLimits {
     /// Spending-power checks per member, per hour: enough to plan a purchase, too few to find the
     /// internal line by trying amounts.
     pub spending_checks_per_member_per_hour: u32,
+    /// The same per day, counted in the database so that every server process shares it.
+    pub spending_checks_per_member_per_day: i64,
 }
 
 #[derive(Clone)]
@@ -190,6 +192,11 @@ impl Config {
                     &vars,
                     "PORTAL_RATE_SPENDING_PER_HOUR",
                     20,
+                )?,
+                spending_checks_per_member_per_day: number(
+                    &vars,
+                    "PORTAL_RATE_SPENDING_PER_DAY",
+                    30,
                 )?,
             },
             max_concurrent_hashes: number(&vars, "PORTAL_MAX_CONCURRENT_HASHES", 4)?,

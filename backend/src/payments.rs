@@ -15,6 +15,9 @@ use time::Date;
 use crate::store::payments::{NewPlan, PlanLine};
 use crate::{Client, Portal, PortalResult, SessionUser, now};
 
+/// The audit event of a spending-power check; the daily limit counts these.
+const SPENDING_CHECKED: &str = "spending_power_checked";
+
 /// Past payments shown in the history.
 const HISTORY_PAYMENTS: usize = 12;
 
@@ -401,6 +404,18 @@ impl Portal {
         if let Err(retry_after_secs) = self.limits.spending_checks.check(&user.member_id) {
             return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));
         }
+        const DAY: i64 = 86_400;
+        let at = now();
+        let (today_count, oldest) = self
+            .db
+            .audit_count_since(SPENDING_CHECKED, user.online_user_id, at - DAY)
+            .await?;
+        if today_count >= self.config.rate.spending_checks_per_member_per_day {
+            let retry_after_secs = oldest.map_or(DAY, |o| o + DAY - at).max(1);
+            return Ok(Reply::Refused(Refusal::RateLimited {
+                retry_after_secs: u64::try_from(retry_after_secs).unwrap_or(1),
+            }));
+        }
         let today = tokyo_date(now());
         let Some(account) = self.payment_account(account_id, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
@@ -416,7 +431,7 @@ impl Portal {
         // Each check is audited, so that someone trying amounts to find the line shows up.
         self.audit(
             client,
-            "spending_power_checked",
+            SPENDING_CHECKED,
             Some(user.online_user_id),
             None,
             if approved { "approved" } else { "declined" },

@@ -249,7 +249,14 @@ on_both_databases!(schedules, schedules_follow_revolving_and_instalments);
 
 async fn spending_power_says_yes_or_no_only(kind: Kind) {
     let db = TestDb::new(kind, "power").await;
-    let server = Server::start_with(&db, &[("PORTAL_RATE_SPENDING_PER_HOUR", "4")]).await;
+    let server = Server::start_with(
+        &db,
+        &[
+            ("PORTAL_RATE_SPENDING_PER_HOUR", "100"),
+            ("PORTAL_RATE_SPENDING_PER_DAY", "4"),
+        ],
+    )
+    .await;
     let browser = taro(&server).await;
     let check = |amount: &'static str| {
         let browser = browser.clone();
@@ -270,6 +277,14 @@ async fn spending_power_says_yes_or_no_only(kind: Kind) {
     assert!(check("2000").await.is_done());
     assert!(matches!(
         check("3000").await,
+        Reply::Refused(Refusal::RateLimited { .. })
+    ));
+    // The daily count is kept in the database: another process (or a restart) knows it.
+    let env = [("PORTAL_RATE_SPENDING_PER_DAY", "4")];
+    let other = Server::start_with(&db, &env).await;
+    let browser = taro(&other).await;
+    assert!(matches!(
+        browser.reply("spending_power", &[("amount", "3000")]).await,
         Reply::Refused(Refusal::RateLimited { .. })
     ));
 }
