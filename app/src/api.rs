@@ -385,6 +385,16 @@ pub async fn load_security() -> Result<Option<SecurityView>, AppError> {
     }
 }
 
+/// Back to security settings marked confirmed, or to its form with the refusal.
+#[cfg(feature = "ssr")]
+fn after_confirmation(reply: Reply<()>) -> Reply<()> {
+    if reply.is_done() {
+        leptos_axum::redirect("/security?confirmed=1");
+    }
+    ctx::back_to_form("/security", &reply, &[]);
+    reply
+}
+
 #[server(endpoint = "confirm_password")]
 pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
@@ -394,11 +404,7 @@ pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
         .confirm_password(&user, &password, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    if reply.is_done() {
-        leptos_axum::redirect("/security?confirmed=1");
-    }
-    ctx::back_to_form("/security", &reply, &[]);
-    Ok(reply)
+    Ok(after_confirmation(reply))
 }
 
 #[server(endpoint = "confirm_code_send")]
@@ -421,11 +427,7 @@ pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
         .confirm_code(&user, &code, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    if reply.is_done() {
-        leptos_axum::redirect("/security?confirmed=1");
-    }
-    ctx::back_to_form("/security", &reply, &[]);
-    Ok(reply)
+    Ok(after_confirmation(reply))
 }
 
 #[server(endpoint = "passkey_register_start")]

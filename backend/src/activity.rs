@@ -11,7 +11,7 @@ use portal_domain::api::{
     ActivityLine, ActivityPage, ActivitySummary, CardView, Field, HolderTotal, PeriodView, Problem,
     Refusal, Reply,
 };
-use portal_domain::period::{BillingCycle, iso_date, tokyo_date};
+use portal_domain::period::{iso_date, tokyo_date};
 
 use crate::statement::{HolderLine, StatementDoc, StatementLine};
 use crate::store::activity::{LineQuery, LineRow};
@@ -112,10 +112,6 @@ impl Portal {
         if period == "open" {
             let Some(cycle) = self.db.account_cycle(account_id).await? else {
                 return Ok(None);
-            };
-            let cycle = BillingCycle {
-                closing_day: cycle.closing_day,
-                payment_day: cycle.payment_day,
             };
             let open = cycle.period_containing(tokyo_date(now()));
             return Ok(Some((iso_date(open.start), None)));
@@ -218,10 +214,6 @@ impl Portal {
         let sums = totals(&card_ids, &groups);
         let mut periods = Vec::new();
         if let Some(cycle) = self.db.account_cycle(scope.account_id).await? {
-            let cycle = BillingCycle {
-                closing_day: cycle.closing_day,
-                payment_day: cycle.payment_day,
-            };
             let open = cycle.period_containing(tokyo_date(now()));
             periods.push(PeriodView {
                 start: iso_date(open.start),

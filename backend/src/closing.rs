@@ -4,7 +4,7 @@
 //! server processes may run it, since a statement is stored at most once per account and closing
 //! date.
 
-use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, periods_to_close, tokyo_date};
+use portal_domain::period::{iso_date, parse_iso_date, periods_to_close, tokyo_date};
 
 use crate::store::is_unique_violation;
 use crate::{Portal, PortalResult, now};
@@ -16,10 +16,7 @@ impl Portal {
         let today = tokyo_date(now);
         let mut closed = 0;
         for account in self.db.accounts().await? {
-            let cycle = BillingCycle {
-                closing_day: account.closing_day,
-                payment_day: account.payment_day,
-            };
+            let cycle = account.cycle;
             let last = self
                 .db
                 .statements(account.account_id)

@@ -1,7 +1,7 @@
 //! The home screen (D1): cards, this month's spending, the next statement, points.
 
 use portal_domain::api::{CardView, HomeView, NextStatement, StatementNotice};
-use portal_domain::period::{BillingCycle, iso_date, month_start, tokyo_date};
+use portal_domain::period::{iso_date, month_start, tokyo_date};
 
 use crate::sessions::SignInMethod;
 use crate::{Portal, PortalResult, SessionUser, now};
@@ -30,10 +30,6 @@ impl Portal {
                 )
                 .await?;
             if let Some(cycle) = self.db.account_cycle(card.account_id).await? {
-                let cycle = BillingCycle {
-                    closing_day: cycle.closing_day,
-                    payment_day: cycle.payment_day,
-                };
                 let open = cycle.period_containing(today);
                 let last = cycle.previous(&open);
                 let last_amount = self

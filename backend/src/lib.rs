@@ -34,7 +34,6 @@ use store::mail::AuditEntry;
 
 pub use identity::IdentityForm;
 pub use passkeys::Challenge;
-pub use points::DEMO_REFUSED_SUFFIX;
 pub use registration::NewCredentials;
 pub use sessions::{FLOW_COOKIE, SESSION_COOKIE, SessionUser, cookie_value};
 pub use webauthn_rs::prelude::{

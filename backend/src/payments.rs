@@ -6,6 +6,7 @@ use portal_domain::api::{
     ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanSeen, PlanView, Problem, Refusal,
     Reply, SpendingAnswer,
 };
+use portal_domain::money::parse_amount;
 use portal_domain::payments::{
     self, Charge, ChargePlan, Due, PlanChoice, PlanKind, cutoff, first_open_payment,
 };
@@ -92,13 +93,21 @@ impl Portal {
             .map(|c| c.account_id))
     }
 
+    /// What the schedule of the account the member holds is made of; none for a family member.
+    async fn held_payments(
+        &self,
+        user: &SessionUser,
+        today: Date,
+    ) -> PortalResult<Option<Account>> {
+        match self.held_account(user).await? {
+            Some(account_id) => self.payment_account(account_id, today).await,
+            None => Ok(None),
+        }
+    }
+
     async fn payment_account(&self, account_id: i64, today: Date) -> PortalResult<Option<Account>> {
         let Some(cycle) = self.db.account_cycle(account_id).await? else {
             return Ok(None);
-        };
-        let cycle = BillingCycle {
-            closing_day: cycle.closing_day,
-            payment_day: cycle.payment_day,
         };
         // Enough periods back for a full year of payment history.
         let mut first = cycle.period_containing(today);
@@ -147,10 +156,7 @@ impl Portal {
 
     pub async fn payments(&self, user: &SessionUser) -> PortalResult<Reply<PaymentsView>> {
         let today = tokyo_date(now());
-        let Some(account_id) = self.held_account(user).await? else {
-            return Ok(Reply::Refused(Refusal::HolderOnly));
-        };
-        let Some(account) = self.payment_account(account_id, today).await? else {
+        let Some(account) = self.held_payments(user, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let terms = &self.config.plans;
@@ -229,10 +235,7 @@ impl Portal {
         }
         let today = tokyo_date(now());
         let terms = &self.config.plans;
-        let Some(account_id) = self.held_account(user).await? else {
-            return Ok(Reply::Refused(Refusal::HolderOnly));
-        };
-        let Some(account) = self.payment_account(account_id, today).await? else {
+        let Some(account) = self.held_payments(user, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let mut ids = line_ids.to_vec();
@@ -350,10 +353,7 @@ impl Portal {
     /// Puts a plan's charges back to lump sums, until the cut-off of its first payment.
     pub async fn undo_plan(&self, user: &SessionUser, plan_id: i64) -> PortalResult<Reply<()>> {
         let today = tokyo_date(now());
-        let Some(account_id) = self.held_account(user).await? else {
-            return Ok(Reply::Refused(Refusal::HolderOnly));
-        };
-        let Some(account) = self.payment_account(account_id, today).await? else {
+        let Some(account) = self.held_payments(user, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let lines: Vec<&PlanLine> = account
@@ -391,7 +391,10 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<SpendingAnswer>> {
         let rule = self.config.spending;
-        let Some(amount) = parse_yen(amount_text).filter(|a| *a > 0 && *a <= rule.max_amount_yen)
+        let Some(amount) = parse_amount(amount_text)
+            .ok()
+            .flatten()
+            .filter(|a| *a > 0 && *a <= rule.max_amount_yen)
         else {
             return Ok(Reply::Invalid(vec![(
                 Field::Amount,
@@ -441,37 +444,5 @@ impl Portal {
             amount_yen: amount,
             approved,
         }))
-    }
-}
-
-/// Yen as members type them: `300000`, `300,000`, `¥300,000`, full-width digits, `円`.
-fn parse_yen(text: &str) -> Option<i64> {
-    let mut digits = String::new();
-    for c in text.trim().chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            '０'..='９' => digits.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8)),
-            ',' | '，' | '¥' | '￥' | '円' | ' ' => {}
-            _ => return None,
-        }
-    }
-    if digits.len() > 12 {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_yen;
-
-    #[test]
-    fn yen_are_read_as_members_type_them() {
-        assert_eq!(parse_yen("300000"), Some(300_000));
-        assert_eq!(parse_yen("¥300,000"), Some(300_000));
-        assert_eq!(parse_yen("３００，０００円"), Some(300_000));
-        assert_eq!(parse_yen("3e5"), None);
-        assert_eq!(parse_yen("-5"), None);
-        assert_eq!(parse_yen("9999999999999"), None);
     }
 }

@@ -7,7 +7,7 @@ use portal_domain::api::{
     UseRequest, UseView,
 };
 use portal_domain::payments::first_open_payment;
-use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
+use portal_domain::period::{iso_date, parse_iso_date, tokyo_date};
 use portal_domain::points::{
     self, Lot, Partner, PartnerAnswer, PointsProblem, Ratio, TransferStatus, catalog_item,
 };
@@ -20,7 +20,7 @@ use crate::{NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, SessionUser, now};
 const HISTORY_ROWS: i64 = 50;
 
 /// In demo mode the partner refuses member numbers ending like this, to show a failed transfer.
-pub const DEMO_REFUSED_SUFFIX: &str = "00000";
+const DEMO_REFUSED_SUFFIX: &str = "00000";
 
 impl Portal {
     fn ratio(&self, partner: Partner) -> Ratio {
@@ -40,16 +40,9 @@ impl Portal {
 
     /// The payment date a bill credit made today goes to: the first whose cut-off has not passed.
     async fn credit_payment(&self, account_id: i64, today: Date) -> PortalResult<Date> {
-        let cycle = self.db.account_cycle(account_id).await?.map_or(
-            BillingCycle {
-                closing_day: 31,
-                payment_day: 31,
-            },
-            |c| BillingCycle {
-                closing_day: c.closing_day,
-                payment_day: c.payment_day,
-            },
-        );
+        let Some(cycle) = self.db.account_cycle(account_id).await? else {
+            return Ok(today);
+        };
         let last_closed = cycle.previous(&cycle.period_containing(today));
         Ok(first_open_payment(
             &cycle,
@@ -57,12 +50,6 @@ impl Portal {
             today,
             self.config.plans.cutoff_days,
         ))
-    }
-
-    async fn expiry_now(&self, account_id: i64, today: Date) -> PortalResult<points::Expiry> {
-        let lots = self.db.point_lots(account_id).await?;
-        let balance = self.db.points_balance(account_id).await?;
-        Ok(self.expiry_of(&lots, balance, today))
     }
 
     /// Expiry from the lots (day earned, points) and the balance: everything earned and no longer
@@ -93,6 +80,7 @@ impl Portal {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let today = tokyo_date(now());
+        let balance = self.db.points_balance(account_id).await?;
         let links = self.db.partner_links(account_id).await?;
         let partners = Partner::ALL
             .into_iter()
@@ -106,10 +94,9 @@ impl Portal {
             })
             .collect();
         Ok(Reply::Done(PointsView {
-            balance: self.db.points_balance(account_id).await?,
+            balance,
             expiring: self
-                .expiry_now(account_id, today)
-                .await?
+                .expiry_of(&self.db.point_lots(account_id).await?, balance, today)
                 .soon
                 .into_iter()
                 .map(|(date, points)| (iso_date(date), points))
@@ -347,6 +334,12 @@ impl Portal {
         let request_id = format!("expire:{}", iso_date(today));
         let mut expired = 0;
         for account in self.db.accounts().await? {
+            // Most accounts have nothing due: only those are read again under the lock.
+            let lots = self.db.point_lots(account.account_id).await?;
+            let balance = self.db.points_balance(account.account_id).await?;
+            if self.expiry_of(&lots, balance, today).due_now <= 0 {
+                continue;
+            }
             expired += self
                 .db
                 .expire_points(

@@ -2,6 +2,7 @@
 //! (full-width and half-width, upper and lower case, hiragana and katakana alike), the fixed
 //! category list, memos, and the subtotals per card holder and per category.
 
+use crate::money::parse_amount;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -119,18 +120,7 @@ impl ActivityFilter {
     ) -> Result<Self, FilterProblem> {
         let mut filter = ActivityFilter::default();
         let some = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
-        let amount = |v: &str| -> Result<Option<i64>, FilterProblem> {
-            let v: String = v
-                .nfkc()
-                .filter(|c| !matches!(c, ',' | '¥' | '円' | ' '))
-                .collect();
-            if v.is_empty() {
-                return Ok(None);
-            }
-            v.parse::<i64>()
-                .map(Some)
-                .map_err(|_| FilterProblem::BadAmount)
-        };
+        let amount = |v: &str| parse_amount(v).map_err(|_| FilterProblem::BadAmount);
         for (key, value) in pairs {
             match key {
                 "period" => filter.period = some(value),

@@ -104,7 +104,7 @@ pub fn masked(last_digits: &str) -> String {
 
 /// Keeps ASCII digits, folds full-width digits (as Japanese keyboards type them) to ASCII, drops the
 /// given separators, and refuses anything else.
-fn digits_only(input: &str, separators: &[char]) -> Option<String> {
+pub(crate) fn digits_only(input: &str, separators: &[char]) -> Option<String> {
     let mut out = String::with_capacity(input.len());
     for c in input.trim().chars() {
         match c {

@@ -1,6 +1,20 @@
 //! Money as members read it. Yen are whole integers; foreign amounts keep their currency and minor
 //! units (cents for USD and EUR).
 
+/// An amount as members type it: full-width digits and `，` fold (NFKC), and `,`, `¥`, `円` and
+/// spaces are ignored. `Ok(None)` when nothing was typed; `Err` when it is not a whole number.
+pub fn parse_amount(text: &str) -> Result<Option<i64>, std::num::ParseIntError> {
+    use unicode_normalization::UnicodeNormalization;
+    let digits: String = text
+        .nfkc()
+        .filter(|c| !matches!(c, ',' | '¥' | '円' | ' '))
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    digits.parse().map(Some)
+}
+
 /// `¥12,345`, or `-¥1,200` for a credit.
 pub fn format_yen(amount: i64) -> String {
     let sign = if amount < 0 { "-" } else { "" };
@@ -75,6 +89,15 @@ mod tests {
         assert_eq!(format_points(15_000), "15,000 pt");
         assert_eq!(format_points(-300), "-300 pt");
         assert_eq!(format_count(1_000), "1,000");
+    }
+
+    #[test]
+    fn amounts_are_read_as_members_type_them() {
+        assert_eq!(parse_amount("300000"), Ok(Some(300_000)));
+        assert_eq!(parse_amount("¥300,000"), Ok(Some(300_000)));
+        assert_eq!(parse_amount("３００，０００円"), Ok(Some(300_000)));
+        assert_eq!(parse_amount(" "), Ok(None));
+        assert!(parse_amount("3e5").is_err());
     }
 
     #[test]

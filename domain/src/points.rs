@@ -206,17 +206,8 @@ impl Partner {
 
     /// The member number in its stored form (half-width digits, no spaces or hyphens), or why not.
     pub fn check_number(self, raw: &str) -> Result<String, PartnerNumberProblem> {
-        let mut digits = String::new();
-        for c in raw.chars() {
-            match c {
-                '0'..='9' => digits.push(c),
-                '０'..='９' => {
-                    digits.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8));
-                }
-                ' ' | '　' | '-' | '－' | 'ー' => {}
-                _ => return Err(PartnerNumberProblem::NotDigits),
-            }
-        }
+        let digits = crate::card::digits_only(raw, &[' ', '　', '-', '－', 'ー'])
+            .ok_or(PartnerNumberProblem::NotDigits)?;
         if digits.is_empty() {
             return Err(PartnerNumberProblem::Empty);
         }

@@ -5,17 +5,17 @@
 
 use leptos::prelude::*;
 use portal_domain::api::{
-    ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanSeen, PlanView, Refusal, Reply,
+    ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanSeen, PlanView, Reply,
 };
 use portal_domain::card::masked;
 use portal_domain::money::format_yen;
 use portal_domain::payments::{INSTALMENT_COUNTS, PlanChoice, PlanKind};
 
 use crate::api::{CheckSpendingPower, change_plan, load_payments, undo_plan};
-use crate::components::{FormNotice, Outcome, UnavailableNotice, form_outcome};
+use crate::components::{FormNotice, Outcome, form_outcome};
 use crate::i18n::{Lang, Text, format_date, t, use_lang};
 use crate::messages;
-use crate::pages::home::SignInFirst;
+use crate::pages::answered;
 
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
@@ -31,14 +31,7 @@ pub fn PaymentsPage() -> impl IntoView {
         </div>
         <Transition fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
-                match payments.await {
-                    Ok(Reply::Done(view)) => view! { <Payments view version done /> }.into_any(),
-                    Ok(Reply::Refused(Refusal::SignedOut)) => view! { <SignInFirst /> }.into_any(),
-                    Ok(Reply::Refused(r)) => {
-                        view! { <p class="notice">{move || messages::refusal(r).get(lang.get())}</p> }.into_any()
-                    }
-                    _ => view! { <UnavailableNotice /> }.into_any(),
-                }
+                answered(payments.await, |view| view! { <Payments view version done /> }.into_any())
             })}
         </Transition>
         <SpendingPower />

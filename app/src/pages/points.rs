@@ -3,17 +3,16 @@
 
 use leptos::prelude::*;
 use portal_domain::api::{
-    Field, PartnerView, PointsLine, PointsView, Refusal, Reply, UseDone, UseKind, UseRequest,
-    UseView,
+    Field, PartnerView, PointsLine, PointsView, Reply, UseDone, UseKind, UseRequest, UseView,
 };
-use portal_domain::money::{format_count, format_points, format_yen};
+use portal_domain::money::{format_count, format_points, format_yen, parse_amount};
 use portal_domain::points::{CATALOG, Partner, TransferStatus, catalog_item};
 
 use crate::api::{AppError, LinkPartner, load_points, use_points};
-use crate::components::{FormNotice, Outcome, UnavailableNotice, form_outcome};
+use crate::components::{FormNotice, Outcome, form_outcome};
 use crate::i18n::{Lang, Text, format_date, format_moment, t, use_lang};
 use crate::messages;
-use crate::pages::home::SignInFirst;
+use crate::pages::answered;
 
 /// How often, and how many times, the page looks again while a transfer waits for its partner.
 const TRANSFER_POLL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -42,14 +41,7 @@ pub fn PointsPage() -> impl IntoView {
         </div>
         <Transition fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
-                match points.await {
-                    Ok(Reply::Done(view)) => view! { <Points view version done /> }.into_any(),
-                    Ok(Reply::Refused(Refusal::SignedOut)) => view! { <SignInFirst /> }.into_any(),
-                    Ok(Reply::Refused(r)) => {
-                        view! { <p class="notice">{move || messages::refusal(r).get(lang.get())}</p> }.into_any()
-                    }
-                    _ => view! { <UnavailableNotice /> }.into_any(),
-                }
+                answered(points.await, |view| view! { <Points view version done /> }.into_any())
             })}
         </Transition>
     }
@@ -123,13 +115,9 @@ fn partner_name(lang: Lang, partner: Partner) -> &'static str {
     lang.pick(ja, en)
 }
 
+/// Points as typed; anything unreadable is 0, which the server answers with the smallest amount.
 fn parse_points(text: &str) -> i64 {
-    text.trim()
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .collect::<String>()
-        .parse()
-        .unwrap_or(0)
+    parse_amount(text).ok().flatten().unwrap_or(0)
 }
 
 #[component]

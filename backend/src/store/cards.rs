@@ -1,5 +1,6 @@
 //! Members, card accounts, cards, and the figures the home screen shows.
 
+use portal_domain::period::BillingCycle;
 use portal_domain::points;
 
 use super::points::{PointsEntry, balance_in, lock_account, record_points};
@@ -31,13 +32,6 @@ pub struct CardRow {
     pub holder_en: String,
     pub last_digits: String,
     pub family: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct AccountCycle {
-    pub account_id: i64,
-    pub closing_day: u8,
-    pub payment_day: u8,
 }
 
 pub struct NewTransaction<'a> {
@@ -126,17 +120,13 @@ impl Db {
             .collect())
     }
 
-    pub async fn account_cycle(&self, account_id: i64) -> DbResult<Option<AccountCycle>> {
+    pub async fn account_cycle(&self, account_id: i64) -> DbResult<Option<BillingCycle>> {
         let row: Option<(i64, i64)> =
             sqlx::query_as("SELECT closing_day, payment_day FROM card_accounts WHERE id = $1")
                 .bind(account_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(closing, payment)| AccountCycle {
-            account_id,
-            closing_day: u8::try_from(closing).unwrap_or(31),
-            payment_day: u8::try_from(payment).unwrap_or(31),
-        }))
+        Ok(row.map(|(closing, payment)| billing_cycle(closing, payment)))
     }
 
     /// Yen used between two ISO dates inclusive, pending included; `card_id` 0 means every card.
@@ -325,5 +315,13 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(amount)
+    }
+}
+
+/// The cycle from its two stored columns; a day out of range means the month's last.
+pub(crate) fn billing_cycle(closing_day: i64, payment_day: i64) -> BillingCycle {
+    BillingCycle {
+        closing_day: u8::try_from(closing_day).unwrap_or(31),
+        payment_day: u8::try_from(payment_day).unwrap_or(31),
     }
 }

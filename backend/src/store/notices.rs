@@ -1,13 +1,15 @@
 //! Notices in the portal: a statement became final.
 
+use portal_domain::period::BillingCycle;
+
+use super::cards::billing_cycle;
 use super::{Db, DbResult};
 
 #[derive(Debug, Clone)]
 pub struct AccountRow {
     pub account_id: i64,
     pub primary_member_id: i64,
-    pub closing_day: u8,
-    pub payment_day: u8,
+    pub cycle: BillingCycle,
 }
 
 #[derive(Debug, Clone)]
@@ -31,8 +33,7 @@ impl Db {
                 |(account_id, primary_member_id, closing, payment)| AccountRow {
                     account_id,
                     primary_member_id,
-                    closing_day: u8::try_from(closing).unwrap_or(31),
-                    payment_day: u8::try_from(payment).unwrap_or(31),
+                    cycle: billing_cycle(closing, payment),
                 },
             )
             .collect())

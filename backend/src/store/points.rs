@@ -63,7 +63,6 @@ pub struct UseRow {
     pub payment_date: Option<String>,
     pub item: Option<String>,
     pub partner: Option<String>,
-    pub partner_number: Option<String>,
     pub partner_units: Option<i64>,
     pub status: String,
     pub created_at: i64,
@@ -74,14 +73,13 @@ const LOTS_SQL: &str = "SELECT earned_on, CAST(SUM(delta) AS BIGINT) FROM points
      WHERE account_id = $1 AND earned_on IS NOT NULL AND delta > 0
      GROUP BY earned_on ORDER BY earned_on";
 
-const USE_COLUMNS: &str = "id, kind, points, credit_yen, payment_date, item, partner, partner_number, partner_units, status, created_at, settled_at";
+const USE_COLUMNS: &str = "id, kind, points, credit_yen, payment_date, item, partner, partner_units, status, created_at, settled_at";
 
 type UseTuple = (
     i64,
     String,
     i64,
     i64,
-    Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -100,11 +98,10 @@ fn use_row(t: UseTuple) -> UseRow {
         payment_date: t.4,
         item: t.5,
         partner: t.6,
-        partner_number: t.7,
-        partner_units: t.8,
-        status: t.9,
-        created_at: t.10,
-        settled_at: t.11,
+        partner_units: t.7,
+        status: t.8,
+        created_at: t.9,
+        settled_at: t.10,
     }
 }
 
@@ -196,17 +193,6 @@ impl Db {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map_or(0, |(b,)| b))
-    }
-
-    /// The sum of the account's ledger rows; always equal to the balance.
-    pub async fn points_ledger_sum(&self, account_id: i64) -> DbResult<i64> {
-        let (sum,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE account_id = $1",
-        )
-        .bind(account_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(sum)
     }
 
     /// Adds points outside any use (a welcome bonus, a campaign).
