@@ -11,7 +11,7 @@ use portal_domain::api::{
     ActivityLine, ActivityPage, ActivitySummary, CardView, Field, HolderTotal, PeriodView, Problem,
     Refusal, Reply,
 };
-use portal_domain::period::{iso_date, tokyo_date};
+use portal_domain::period::{iso_date, parse_iso_date, tokyo_date};
 
 use crate::statement::{HolderLine, StatementDoc, StatementLine};
 use crate::store::activity::{LineQuery, LineRow};
@@ -368,6 +368,11 @@ impl Portal {
         let mut rows: Vec<LineRow> =
             futures::TryStreamExt::try_collect(self.db.activity_lines(&query)).await?;
         rows.reverse();
+        let holder = scope.cards.iter().any(|c| !c.family);
+        let debit = match parse_iso_date(&statement.payment_date) {
+            Some(payment) if holder => Some(self.due_on(scope.account_id, payment).await?),
+            _ => None,
+        };
         let member = self.db.member(user.member_id).await?;
         let (member_ja, member_en) = member.map(|m| (m.name_ja, m.name_en)).unwrap_or_default();
         let doc = StatementDoc {
@@ -382,11 +387,12 @@ impl Portal {
             closing_date: statement.closing_date,
             payment_date: statement.payment_date,
             // The account holder's final amount as closed; a family member's own lines.
-            amount_yen: if scope.cards.iter().any(|c| !c.family) {
+            amount_yen: if holder {
                 statement.amount_yen
             } else {
                 sums.all.yen
             },
+            debit,
             holders: sums
                 .by_card
                 .iter()

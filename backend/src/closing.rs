@@ -1,5 +1,6 @@
 //! Statement closing (D8): once a period's closing day has passed, its statement becomes final
-//! (the sum of its lines, the payment date) and the account holder gets a notice in the portal.
+//! (the sum of its lines, the payment date) and the account holder gets a notice in the portal of
+//! what that payment date will debit.
 //! Points are earned as each line posts, not here. Runs at start and every hour; any number of
 //! server processes may run it, since a statement is stored at most once per account and closing
 //! date.
@@ -29,16 +30,22 @@ impl Portal {
                     iso_date(period.closing),
                     iso_date(period.payment),
                 );
-                let amount = match self
+                match self
                     .db
                     .close_statement(account.account_id, &start, &closing, &payment)
                     .await
                 {
-                    Ok(amount) => amount,
+                    Ok(_) => {}
                     // Another process closed it first.
                     Err(e) if is_unique_violation(&e) => continue,
                     Err(e) => return Err(e.into()),
-                };
+                }
+                // The notice tells what will be debited: the statement's lump sums, plus what
+                // plans bring to that date, less credits.
+                let amount = self
+                    .due_on(account.account_id, period.payment)
+                    .await?
+                    .total_yen();
                 self.db
                     .insert_statement_notice(
                         account.primary_member_id,

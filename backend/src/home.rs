@@ -43,7 +43,9 @@ impl Portal {
                         amount_yen: if card.family {
                             amount
                         } else {
-                            self.due_on(card.account_id, last.payment).await?
+                            self.due_on(card.account_id, last.payment)
+                                .await?
+                                .total_yen()
                         },
                         payment_date: iso_date(last.payment),
                         closing_date: iso_date(last.closing),

@@ -105,12 +105,13 @@ impl Portal {
         }
     }
 
-    async fn payment_account(&self, account_id: i64, today: Date) -> PortalResult<Option<Account>> {
+    /// The account with the lines of a full year of payment history before `from`, and every line
+    /// in a plan whatever its date.
+    async fn payment_account(&self, account_id: i64, from: Date) -> PortalResult<Option<Account>> {
         let Some(cycle) = self.db.account_cycle(account_id).await? else {
             return Ok(None);
         };
-        // Enough periods back for a full year of payment history.
-        let mut first = cycle.period_containing(today);
+        let mut first = cycle.period_containing(from);
         for _ in 0..=HISTORY_PAYMENTS {
             first = cycle.previous(&first);
         }
@@ -133,17 +134,18 @@ impl Portal {
         }))
     }
 
-    /// What the schedule debits on `date` as things stand.
-    pub(crate) async fn due_on(&self, account_id: i64, date: Date) -> PortalResult<i64> {
-        let today = tokyo_date(now());
-        let Some(account) = self.payment_account(account_id, today).await? else {
-            return Ok(0);
+    /// What the schedule debits on `date` as things stand, past or coming.
+    pub(crate) async fn due_on(&self, account_id: i64, date: Date) -> PortalResult<Due> {
+        let from = tokyo_date(now()).min(date);
+        let Some(account) = self.payment_account(account_id, from).await? else {
+            return Ok(Due::default());
         };
         Ok(account
             .schedule(self.config.plans.annual_rate_bp, &[])
-            .iter()
+            .into_iter()
             .find(|(d, _)| *d == date)
-            .map_or(0, |(_, due)| due.total_yen()))
+            .map(|(_, due)| due)
+            .unwrap_or_default())
     }
 
     fn due_view(&self, date: Date, due: Due, today: Date) -> DueView {

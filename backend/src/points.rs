@@ -173,7 +173,7 @@ impl Portal {
                 let payment = self.credit_payment(account_id, today).await?;
                 let max = points::bill_max_points(
                     &self.config.points.bill,
-                    self.due_on(account_id, payment).await?,
+                    self.due_on(account_id, payment).await?.total_yen(),
                 );
                 if *points > max {
                     return Ok(Reply::Invalid(vec![(

@@ -1,6 +1,7 @@
 //! The PDF statement of a closed period (D4): the member's name, the period, the amount and
-//! payment date, a subtotal per card holder, every line, page numbers; Japanese text in an embedded
-//! subset of Noto Sans JP (SIL Open Font License, `backend/fonts/OFL.txt`).
+//! payment date, what makes up that amount (the lines, what plans move and add, credits), a subtotal
+//! per card holder, every line, page numbers; Japanese text in an embedded subset of Noto Sans JP
+//! (SIL Open Font License, `backend/fonts/OFL.txt`).
 
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point};
@@ -10,6 +11,7 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use portal_domain::card::masked;
 use portal_domain::money::{format_foreign, format_yen};
+use portal_domain::payments::Due;
 
 static FONT_BYTES: &[u8] = include_bytes!("../fonts/NotoSansJP-Regular.ttf");
 
@@ -19,8 +21,13 @@ const LEFT: f32 = 50.0;
 const RIGHT: f32 = 545.0;
 const ROW: f32 = 15.0;
 const LAST_ROW_Y: f32 = 780.0;
-const FIRST_PAGE_ROWS_FROM: f32 = 330.0;
 const LATER_PAGES_ROWS_FROM: f32 = 110.0;
+/// The summary's parts: its fixed head, a row of the amount's breakdown, a holder's subtotal.
+const SUMMARY_HEAD_TO: f32 = 245.0;
+const BREAKDOWN_ROW: f32 = 14.0;
+const HOLDER_ROW: f32 = 16.0;
+/// From the summary's last row to the first line's.
+const SUMMARY_GAP: f32 = 45.0;
 
 pub struct HolderLine {
     pub name_ja: String,
@@ -45,7 +52,10 @@ pub struct StatementDoc {
     pub period_start: String,
     pub closing_date: String,
     pub payment_date: String,
+    /// The sum of the statement's lines (for a family member, of her own).
     pub amount_yen: i64,
+    /// For the account holder, what the payment date debits.
+    pub debit: Option<Due>,
     pub holders: Vec<HolderLine>,
     /// Oldest first.
     pub lines: Vec<StatementLine>,
@@ -115,9 +125,45 @@ fn slash_date(iso: &str) -> String {
     iso.replace('-', "/")
 }
 
+/// What makes up the amount debited, top to bottom: the statement's lines, less what plans moved
+/// off this payment date, plus what plans bring to it, less credits. The rows add up to
+/// `due.total_yen()`; rows of zero are left out, except the lines'.
+fn breakdown(lines_yen: i64, due: &Due) -> Vec<(&'static str, i64)> {
+    let rows = [
+        ("ご利用金額 / Charges in this statement", lines_yen),
+        (
+            "リボ・分割へのご変更 / Moved to revolving or instalments",
+            due.lump_sum_yen - lines_yen,
+        ),
+        ("リボ払い元金 / Revolving principal", due.revolving_yen),
+        ("リボ払い手数料 / Revolving fee", due.revolving_fee_yen),
+        ("分割払い元金 / Instalment principal", due.instalment_yen),
+        ("分割払い手数料 / Instalment fee", due.instalment_fee_yen),
+        ("ポイント・調整 / Points and adjustments", -due.credit_yen),
+    ];
+    rows.into_iter()
+        .enumerate()
+        .filter(|(i, (_, yen))| *i == 0 || *yen != 0)
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// Where the first page's lines start: below the summary, which grows with the breakdown and the
+/// holders.
+fn first_rows_from(doc: &StatementDoc) -> f32 {
+    let breakdown_rows = doc
+        .debit
+        // Its heading, its rows, the total and a blank row.
+        .map_or(0, |due| breakdown(doc.amount_yen, &due).len() + 3);
+    SUMMARY_HEAD_TO
+        + breakdown_rows as f32 * BREAKDOWN_ROW
+        + doc.holders.len() as f32 * HOLDER_ROW
+        + SUMMARY_GAP
+}
+
 /// How many lines fit on each page: fewer on the first, which carries the summary.
-fn pages(lines: usize) -> Vec<std::ops::Range<usize>> {
-    let first = ((LAST_ROW_Y - FIRST_PAGE_ROWS_FROM) / ROW) as usize;
+fn pages(lines: usize, first_rows_from: f32) -> Vec<std::ops::Range<usize>> {
+    let first = ((LAST_ROW_Y - first_rows_from).max(0.0) / ROW) as usize;
     let later = ((LAST_ROW_Y - LATER_PAGES_ROWS_FROM) / ROW) as usize;
     let mut pages = Vec::new();
     pages.push(0..lines.min(first));
@@ -133,7 +179,8 @@ pub fn render(doc: &StatementDoc) -> Result<Vec<u8>, String> {
     let font = Font::new(FONT_BYTES.into(), 0).ok_or("font not readable")?;
     let face = ttf_parser::Face::parse(FONT_BYTES, 0).map_err(|e| e.to_string())?;
     let pen = Pen { font, face };
-    let pages = pages(doc.lines.len());
+    let first_rows_from = first_rows_from(doc);
+    let pages = pages(doc.lines.len(), first_rows_from);
     let total_pages = pages.len();
     let mut pdf = Document::new();
     for (index, rows) in pages.into_iter().enumerate() {
@@ -142,7 +189,7 @@ pub fn render(doc: &StatementDoc) -> Result<Vec<u8>, String> {
         let mut s = page.surface();
         let mut y = if index == 0 {
             summary(&pen, &mut s, doc);
-            FIRST_PAGE_ROWS_FROM
+            first_rows_from
         } else {
             pen.text(
                 &mut s,
@@ -200,21 +247,44 @@ fn summary(pen: &Pen<'_>, s: &mut Surface, doc: &StatementDoc) {
         ),
     );
     rule(s, 170.0, 0.8);
-    pen.text(s, LEFT, 195.0, 11.0, "ご請求金額 / Amount due");
-    pen.right(s, RIGHT, 197.0, 16.0, &format_yen(doc.amount_yen));
+    let (label, amount) = match &doc.debit {
+        Some(due) => ("ご請求金額 / Amount due", due.total_yen()),
+        None => ("ご利用金額 / Charges", doc.amount_yen),
+    };
+    pen.text(s, LEFT, 195.0, 11.0, label);
+    pen.right(s, RIGHT, 197.0, 16.0, &format_yen(amount));
     pen.text(s, LEFT, 215.0, 10.0, "お支払い日 / Payment date");
     pen.right(s, RIGHT, 215.0, 10.0, &slash_date(&doc.payment_date));
     rule(s, 225.0, 0.8);
+    let mut y = SUMMARY_HEAD_TO;
+    if let Some(due) = &doc.debit {
+        pen.text(
+            s,
+            LEFT,
+            y,
+            10.0,
+            "ご請求金額の内訳 / What makes up the amount",
+        );
+        for (label, yen) in breakdown(doc.amount_yen, due) {
+            y += BREAKDOWN_ROW;
+            pen.text(s, LEFT + 10.0, y, 9.0, label);
+            pen.right(s, RIGHT, y, 9.0, &format_yen(yen));
+        }
+        y += BREAKDOWN_ROW;
+        rule(s, y - 10.0, 0.3);
+        pen.text(s, LEFT + 10.0, y, 9.0, "ご請求金額 / Amount due");
+        pen.right(s, RIGHT, y, 9.0, &format_yen(due.total_yen()));
+        y += 2.0 * BREAKDOWN_ROW;
+    }
     pen.text(
         s,
         LEFT,
-        245.0,
+        y,
         10.0,
         "カード会員別の小計 / Subtotal per card holder",
     );
-    let mut y = 245.0;
     for h in &doc.holders {
-        y += 16.0;
+        y += HOLDER_ROW;
         let kind = if h.family {
             "（家族カード）"
         } else {
@@ -236,17 +306,90 @@ fn summary(pen: &Pen<'_>, s: &mut Surface, doc: &StatementDoc) {
 mod tests {
     use super::*;
 
+    fn doc(holders: usize, debit: Option<Due>) -> StatementDoc {
+        StatementDoc {
+            member_ja: "山田 太郎".into(),
+            member_en: "TARO YAMADA".into(),
+            product_ja: "プラチナ・カード".into(),
+            period_start: "2026-09-21".into(),
+            closing_date: "2026-10-20".into(),
+            payment_date: "2026-11-10".into(),
+            amount_yen: 120_000,
+            debit,
+            holders: (0..holders)
+                .map(|i| HolderLine {
+                    name_ja: format!("会員 {i}"),
+                    last_digits: "12345".into(),
+                    family: i > 0,
+                    count: 1,
+                    yen: 1,
+                })
+                .collect(),
+            lines: Vec::new(),
+        }
+    }
+
     #[test]
     fn pages_hold_every_line_once() {
-        for lines in [0, 1, 29, 30, 31, 200] {
-            let p = pages(lines);
-            assert_eq!(p.iter().map(|r| r.len()).sum::<usize>(), lines);
-            assert!(p.windows(2).all(|w| w[0].end == w[1].start));
+        for from in [300.0, 700.0, 900.0] {
+            for lines in [0, 1, 29, 30, 31, 200] {
+                let p = pages(lines, from);
+                assert_eq!(p.iter().map(|r| r.len()).sum::<usize>(), lines);
+                assert!(p.windows(2).all(|w| w[0].end == w[1].start));
+            }
         }
         assert_eq!(
-            pages(0).len(),
+            pages(0, 300.0).len(),
             1,
             "a statement without lines is still a page"
         );
+    }
+
+    #[test]
+    fn the_breakdown_adds_up_to_the_debit() {
+        let due = Due {
+            lump_sum_yen: 90_000,
+            revolving_yen: 10_000,
+            revolving_fee_yen: 312,
+            instalment_yen: 5_001,
+            instalment_fee_yen: 240,
+            credit_yen: 500,
+        };
+        let rows = breakdown(120_000, &due);
+        assert_eq!(
+            rows.iter().map(|(_, yen)| yen).sum::<i64>(),
+            due.total_yen()
+        );
+        assert_eq!(rows[1].1, -30_000, "the charges moved off this date");
+
+        let lump_only = Due {
+            lump_sum_yen: 120_000,
+            ..Due::default()
+        };
+        assert_eq!(
+            breakdown(120_000, &lump_only),
+            vec![("ご利用金額 / Charges in this statement", 120_000)],
+            "rows of zero are left out"
+        );
+    }
+
+    #[test]
+    fn lines_start_below_the_summary() {
+        let plain = first_rows_from(&doc(2, None));
+        let with_debit = first_rows_from(&doc(
+            2,
+            Some(Due {
+                lump_sum_yen: 100_000,
+                revolving_yen: 20_000,
+                ..Due::default()
+            }),
+        ));
+        // Heading, lines, moved, revolving, total, blank.
+        assert_eq!(with_debit - plain, 6.0 * BREAKDOWN_ROW);
+        assert_eq!(first_rows_from(&doc(7, None)) - plain, 5.0 * HOLDER_ROW);
+        for holders in [1, 8, 20] {
+            let pdf = render(&doc(holders, None)).expect("renders");
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
     }
 }

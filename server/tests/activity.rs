@@ -334,6 +334,30 @@ async fn a_statement_becomes_final_once_with_a_notice(kind: Kind) {
     assert_eq!(notices[0]["closing_date"], latest["closing_date"]);
     assert_eq!(notices[0]["payment_date"], latest["payment_date"]);
     assert_eq!(notices[0]["amount_yen"], latest["amount_yen"]);
+    let payments = done(taro.reply("payments", &[]).await);
+    let due = payments["coming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(payments["history"].as_array().unwrap())
+        .find(|d| d["date"] == latest["payment_date"])
+        .expect("the statement's payment date is in the schedule")["due"]
+        .clone();
+    let debit = [
+        "lump_sum_yen",
+        "revolving_yen",
+        "revolving_fee_yen",
+        "instalment_yen",
+        "instalment_fee_yen",
+    ]
+    .iter()
+    .map(|k| due[k].as_i64().unwrap())
+    .sum::<i64>()
+        - due["credit_yen"].as_i64().unwrap();
+    assert_eq!(
+        notices[0]["amount_yen"], debit,
+        "the notice tells what the payment date debits"
+    );
     let closed_lines = all_lines(
         &taro,
         &[("period", latest["closing_date"].as_str().unwrap())],

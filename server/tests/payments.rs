@@ -6,6 +6,7 @@ mod common;
 
 use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb};
 use portal_domain::api::{Field, Problem, Refusal, Reply};
+use portal_domain::money::format_yen;
 use portal_domain::payments::PlanProblem;
 use portal_domain::points::{PartnerNumberProblem, PointsProblem};
 use serde_json::{Value, json};
@@ -63,6 +64,57 @@ fn total(dues: &Value, name: &str) -> i64 {
 
 async fn plans_changes(db: &TestDb) -> i64 {
     db.count("SELECT COUNT(*) FROM plan_changes").await
+}
+
+/// Every closed statement's PDF states the debit of its payment date as the schedule has it, with
+/// what makes it up; read back with poppler's pdftotext.
+async fn statements_show_what_the_schedule_debits(db: &TestDb, browser: &Browser, view: &Value) {
+    let pool = db.pool().await;
+    let statements: Vec<(String, String)> = sqlx::query_as(
+        "SELECT closing_date, payment_date FROM statements WHERE account_id = 1 ORDER BY closing_date",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!statements.is_empty());
+    let dues: Vec<&Value> = view["coming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(view["history"].as_array().unwrap())
+        .collect();
+    let mut checked = 0;
+    for (closing, payment) in statements {
+        let Some(due) = dues.iter().find(|d| d["date"] == payment.as_str()) else {
+            continue;
+        };
+        let debit =
+            principal(due) + field(due, "revolving_fee_yen") + field(due, "instalment_fee_yen")
+                - field(due, "credit_yen");
+        let res = browser
+            .get(&format!("/statement.pdf?period={closing}"))
+            .await;
+        assert_eq!(res.status(), 200);
+        let path =
+            std::env::temp_dir().join(format!("statement-{}-{closing}.pdf", std::process::id()));
+        std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .args(["-raw", path.to_str().unwrap(), "-"])
+            .output()
+            .expect("pdftotext (poppler-utils) is installed");
+        std::fs::remove_file(&path).unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!("ご請求金額 / Amount due {}", format_yen(debit))),
+            "statement closing {closing} states {debit}: {text}"
+        );
+        assert!(text.contains("ご請求金額の内訳 / What makes up the amount"));
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "some statement pays within the schedule's year"
+    );
 }
 
 async fn schedules_follow_revolving_and_instalments(kind: Kind) {
@@ -210,6 +262,8 @@ async fn schedules_follow_revolving_and_instalments(kind: Kind) {
         total(&view["coming"], "instalment_fee_yen"),
         split["fee_total_yen"].as_i64().unwrap()
     );
+
+    statements_show_what_the_schedule_debits(&db, &browser, &view).await;
 
     let plan_id = view["plans"]
         .as_array()
