@@ -136,10 +136,32 @@ impl Portal {
 
     /// What the schedule debits on `date` as things stand, past or coming.
     pub(crate) async fn due_on(&self, account_id: i64, date: Date) -> PortalResult<Due> {
+        self.schedule_on(account_id, date, true).await
+    }
+
+    /// The debit on `date` before any points went against it: what that bill's credits may add up
+    /// to.
+    pub(crate) async fn debit_before_points(
+        &self,
+        account_id: i64,
+        date: Date,
+    ) -> PortalResult<i64> {
+        Ok(self.schedule_on(account_id, date, false).await?.total_yen())
+    }
+
+    async fn schedule_on(
+        &self,
+        account_id: i64,
+        date: Date,
+        with_points: bool,
+    ) -> PortalResult<Due> {
         let from = tokyo_date(now()).min(date);
-        let Some(account) = self.payment_account(account_id, from).await? else {
+        let Some(mut account) = self.payment_account(account_id, from).await? else {
             return Ok(Due::default());
         };
+        if !with_points {
+            account.credits.clear();
+        }
         Ok(account
             .schedule(self.config.plans.annual_rate_bp, &[])
             .into_iter()

@@ -162,6 +162,7 @@ impl Portal {
             status: "done",
             reason: "",
             at,
+            credit_cap_yen: None,
         };
         let link;
         match request {
@@ -171,17 +172,13 @@ impl Portal {
                     Err(p) => return Ok(Reply::Invalid(vec![(Field::Points, Problem::Points(p))])),
                 };
                 let payment = self.credit_payment(account_id, today).await?;
-                let max = points::bill_max_points(
-                    &self.config.points.bill,
-                    self.due_on(account_id, payment).await?.total_yen(),
-                );
-                if *points > max {
-                    return Ok(Reply::Invalid(vec![(
-                        Field::Points,
-                        Problem::Points(PointsProblem::MoreThanBill { max }),
-                    )]));
-                }
                 credit_payment = iso_date(payment);
+                let due_yen = self.due_on(account_id, payment).await?.total_yen();
+                let max = points::bill_max_points(&self.config.points.bill, due_yen);
+                if *points > max {
+                    return Ok(more_than_bill(max));
+                }
+                new.credit_cap_yen = Some(self.debit_before_points(account_id, payment).await?);
                 new.kind = "bill";
                 new.reason = "bill";
                 new.points = *points;
@@ -224,6 +221,14 @@ impl Portal {
             UseOutcome::Recorded(id) => (id, false),
             UseOutcome::Repeated(id) => (id, true),
             UseOutcome::NotEnoughPoints => return Ok(Reply::Refused(Refusal::NotEnoughPoints)),
+            // Another credit to the same bill came first.
+            UseOutcome::OverBill { credited_yen } => {
+                let left = new.credit_cap_yen.unwrap_or(0) - credited_yen;
+                return Ok(more_than_bill(points::bill_max_points(
+                    &self.config.points.bill,
+                    left,
+                )));
+            }
         };
         if !repeated {
             tracing::info!(
@@ -384,4 +389,11 @@ fn use_view(row: UseRow) -> Option<UseView> {
         created_at: row.created_at,
         settled_at: row.settled_at,
     })
+}
+
+fn more_than_bill(max: i64) -> Reply<UseDone> {
+    Reply::Invalid(vec![(
+        Field::Points,
+        Problem::Points(PointsProblem::MoreThanBill { max }),
+    )])
 }

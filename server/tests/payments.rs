@@ -95,14 +95,12 @@ async fn statements_show_what_the_schedule_debits(db: &TestDb, browser: &Browser
             .get(&format!("/statement.pdf?period={closing}"))
             .await;
         assert_eq!(res.status(), 200);
-        let path =
-            std::env::temp_dir().join(format!("statement-{}-{closing}.pdf", std::process::id()));
+        let path = db.dir.join(format!("statement-{closing}.pdf"));
         std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
         let out = std::process::Command::new("pdftotext")
             .args(["-raw", path.to_str().unwrap(), "-"])
             .output()
             .expect("pdftotext (poppler-utils) is installed");
-        std::fs::remove_file(&path).unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
             text.contains(&format!("ご請求金額 / Amount due {}", format_yen(debit))),
@@ -479,6 +477,85 @@ async fn points_follow_lines_and_never_overdraw(kind: Kind) {
     );
 }
 on_both_databases!(points, points_follow_lines_and_never_overdraw);
+
+/// Twenty credits at once, each within the bill, together past it: the bill's credits never add up
+/// to more than its debit.
+async fn bill_credits_never_pass_the_bill(kind: Kind) {
+    let db = TestDb::new(kind, "bill_cap").await;
+    let first = Server::start(&db).await;
+    let browser = taro(&first).await;
+    let view = done(browser.reply("points", &[]).await);
+    let date = view["credit_payment"].as_str().unwrap().to_string();
+    let payments = payments(&browser).await;
+    let due = payments["coming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["date"] == date.as_str())
+        .unwrap()
+        .clone();
+    let debit =
+        principal(&due) + field(&due, "revolving_fee_yen") + field(&due, "instalment_fee_yen")
+            - field(&due, "credit_yen");
+    assert!(debit > 0, "Taro has a bill to credit");
+    drop(first);
+
+    // A rate at which the smallest use (1,000 points) is worth about a quarter of the bill.
+    let yen_per_100 = (debit / 40).max(1);
+    let rate = yen_per_100.to_string();
+    let server = Server::start_with(&db, &[("PORTAL_POINTS_BILL_YEN_PER_100", &rate)]).await;
+    let browser = taro(&server).await;
+    let points_before = balance(&browser).await;
+    assert!(points_before >= 10_000, "the points are not what limits");
+    let attempts: Vec<_> = (0..20)
+        .map(|i| {
+            let browser = browser.clone();
+            tokio::spawn(async move {
+                use_points(
+                    &browser,
+                    &format!("cap-{i:04}-abcdef"),
+                    json!({ "Bill": { "points": 1000 } }),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut made = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Reply::Done(_) => made += 1,
+            Reply::Invalid(problems) => assert!(
+                matches!(
+                    problems[..],
+                    [(
+                        Field::Points,
+                        Problem::Points(PointsProblem::MoreThanBill { .. })
+                    )]
+                ),
+                "{problems:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+    let each = 10 * yen_per_100;
+    assert_eq!(
+        made,
+        debit / each,
+        "every credit the bill covered, and no more"
+    );
+    let credited = db
+        .count(&format!(
+            "SELECT CAST(SUM(credit_yen) AS BIGINT) FROM point_uses WHERE account_id = 1 AND kind = 'bill' AND payment_date = '{date}'"
+        ))
+        .await;
+    assert!(
+        credited <= debit,
+        "credited {credited} on a bill of {debit}"
+    );
+    assert_eq!(balance(&browser).await, points_before - made * 1000);
+    assert_eq!(balance(&browser).await, ledger_sum(&db).await);
+}
+on_both_databases!(bill_cap, bill_credits_never_pass_the_bill);
 
 async fn transfer_status(browser: &Browser, partner: &str) -> String {
     let view = done(browser.reply("points", &[]).await);

@@ -44,6 +44,10 @@ pub struct NewUse<'a> {
     pub status: &'a str,
     pub reason: &'a str,
     pub at: i64,
+    /// For a bill credit: the most that the bill credits of its payment date may add up to,
+    /// checked with the account locked so that credits made at the same moment cannot pass it
+    /// together.
+    pub credit_cap_yen: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +56,11 @@ pub enum UseOutcome {
     /// This request id was already used: the earlier use stands, nothing more was taken.
     Repeated(i64),
     NotEnoughPoints,
+    /// The credit would take the bill credits past `credit_cap_yen`; `credited_yen` are already
+    /// there.
+    OverBill {
+        credited_yen: i64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +264,9 @@ impl Db {
     /// request id was seen before.
     pub async fn use_points(&self, new: &NewUse<'_>) -> DbResult<UseOutcome> {
         let mut tx = self.pool.begin().await?;
+        if new.credit_cap_yen.is_some() {
+            lock_account(&mut tx, new.account_id).await?;
+        }
         let inserted = insert_use(&mut tx, new).await;
         let id = match inserted {
             Ok(id) => id,
@@ -271,6 +283,21 @@ impl Db {
             }
             Err(e) => return Err(e),
         };
+        if let (Some(cap), Some(date)) = (new.credit_cap_yen, new.payment_date) {
+            let (credited,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(credit_yen), 0) AS BIGINT) FROM point_uses
+                 WHERE account_id = $1 AND kind = 'bill' AND payment_date = $2",
+            )
+            .bind(new.account_id)
+            .bind(date)
+            .fetch_one(&mut *tx)
+            .await?;
+            if credited > cap {
+                return Ok(UseOutcome::OverBill {
+                    credited_yen: credited - new.credit_yen,
+                });
+            }
+        }
         let taken = record_points(
             &mut tx,
             &PointsEntry {
@@ -326,6 +353,7 @@ impl Db {
             status: "done",
             reason: "expired",
             at,
+            credit_cap_yen: None,
         };
         let id = match insert_use(&mut tx, &new).await {
             Ok(id) => id,
