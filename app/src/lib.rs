@@ -14,6 +14,8 @@ pub mod pages;
 pub mod passkey;
 pub mod url;
 
+#[cfg(feature = "ssr")]
+pub use app::content_security_policy;
 pub use app::{App, shell};
 
 #[cfg(feature = "hydrate")]

@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, signInAsTaro } from "./taro";
+import { test, expect, hydrated, signInAsTaro } from "./taro";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 

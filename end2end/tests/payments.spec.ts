@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { hydrated, signInAsTaro } from "./taro";
+import { test, expect, hydrated, signInAsTaro } from "./taro";
 
 test("山田 太郎 moves a charge to あとリボ, splits another into 6 payments and checks his spending power", async ({ page }) => {
   await signInAsTaro(page);

@@ -1,4 +1,5 @@
-import { test, expect, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { test, expect } from "./taro";
 
 // The app marks <body data-hydrated> once the wasm has taken over the page.
 async function open(page: Page, path: string) {
@@ -130,6 +131,13 @@ test("the language switches to English and back, and is remembered", async ({ pa
   await page.getByRole("button", { name: "日本語に切り替える" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("ログイン");
   await expect(page.getByRole("alert")).toContainText("ユーザーIDまたはパスワードが正しくありません");
+});
+
+test("the wasm arrives compressed", async ({ page }) => {
+  const wasm = page.waitForResponse((res) => new URL(res.url()).pathname.endsWith(".wasm"));
+  await open(page, "/");
+  const headers = await (await wasm).allHeaders();
+  expect(["br", "gzip"]).toContain(headers["content-encoding"]);
 });
 
 test.describe("on a phone", () => {

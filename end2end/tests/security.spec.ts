@@ -1,4 +1,5 @@
-import { test, expect, type Page, type CDPSession } from "@playwright/test";
+import { type Page, type CDPSession } from "@playwright/test";
+import { test, expect } from "./taro";
 
 // Runs after portal.spec.ts (files run in name order on one worker): it changes 山田 太郎's password.
 

@@ -1,4 +1,21 @@
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
+
+/** Playwright's test, failing any test whose pages had a script or style refused by their
+ *  Content Security Policy. */
+export const test = base.extend<{ policyWatch: void }>({
+  policyWatch: [
+    async ({ page }, use) => {
+      const refused: string[] = [];
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) refused.push(message.text());
+      });
+      await use();
+      expect(refused, "nothing refused by the page's policy").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 /** Waits until the page is interactive (the app marks the body once hydrated). */
 export async function hydrated(page: Page) {

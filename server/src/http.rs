@@ -1,6 +1,6 @@
 //! Routes and middleware: the Leptos pages and server functions with the portal in their context,
-//! the client address, refusal of cross-site server-function calls, security headers, and the demo
-//! outbox.
+//! the client address, refusal of cross-site server-function calls, security headers, compression
+//! of the static assets, and the demo outbox.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,14 +8,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
-use portal_app::{App, shell};
+use portal_app::{App, content_security_policy, shell};
 use portal_backend::{Client, Portal};
+use tower_http::compression::CompressionLayer;
 
 pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
     let routes = generate_route_list(App);
@@ -41,6 +42,7 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
             .route("/dev/outbox", get(outbox_page));
     }
     app.fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(CompressionLayer::new().compress_when(static_asset))
         .layer(middleware::from_fn(refuse_cross_site_calls))
         .layer(middleware::from_fn_with_state(
             portal.clone(),
@@ -49,6 +51,25 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
         .layer(middleware::from_fn(security_headers))
         .with_state(leptos)
         .layer(axum::Extension(portal))
+}
+
+/// Only the wasm, scripts and styles are compressed (a phone fetches the wasm at a quarter of its
+/// size). Pages and server-function answers are not: they carry a member's data next to text the
+/// request chose, and compressed lengths would let an onlooker guess the one from the other (BREACH).
+fn static_asset(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|kind| {
+            [
+                "application/wasm",
+                "text/javascript",
+                "application/javascript",
+                "text/css",
+            ]
+            .iter()
+            .any(|asset| kind.starts_with(asset))
+        })
 }
 
 /// Puts the client address in the request for rate limits and the audit log. `X-Forwarded-For` is
@@ -111,6 +132,12 @@ async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Pages set their own, with the nonce of their scripts.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(None))
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),

@@ -735,3 +735,52 @@ async fn the_outbox_exists_only_in_demo_mode() {
         "no demo data outside demo mode"
     );
 }
+
+#[tokio::test]
+async fn pages_carry_a_script_policy_and_are_never_compressed() {
+    let db = TestDb::new(Kind::Sqlite, "headers").await;
+    let server = Server::start(&db).await;
+    let page = |path: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", server.base))
+            .header("Accept-Encoding", "br, gzip")
+            .send()
+    };
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let res = page("/").await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers().get("content-encoding").is_none(),
+            "a page is never compressed"
+        );
+        let policy = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(!policy.contains("'unsafe-inline' 'unsafe-eval'"));
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("the policy names the page's nonce")
+            .to_string();
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "the hydration script carries it"
+        );
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a new nonce for every page");
+
+    let outbox = page("/dev/outbox").await.unwrap();
+    let policy = outbox.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(
+        !policy.contains("nonce"),
+        "no inline script runs outside the app's pages: {policy}"
+    );
+}
