@@ -3,10 +3,11 @@
 //! what that payment date will debit.
 //! Points are earned as each line posts, not here. Runs at start and every hour; any number of
 //! server processes may run it, since a statement is stored at most once per account and closing
-//! date.
+//! date, together with its notice.
 
 use portal_domain::period::{iso_date, parse_iso_date, periods_to_close, tokyo_date};
 
+use crate::store::cards::{ClosingPeriod, StatementNotice};
 use crate::store::is_unique_violation;
 use crate::{Portal, PortalResult, now};
 
@@ -30,31 +31,31 @@ impl Portal {
                     iso_date(period.closing),
                     iso_date(period.payment),
                 );
+                // The notice tells what will be debited: the statement's lump sums, plus what
+                // plans bring to that date, less credits.
+                let notice = StatementNotice {
+                    member_id: account.primary_member_id,
+                    amount_yen: self
+                        .due_on(account.account_id, period.payment)
+                        .await?
+                        .total_yen(),
+                    at: now,
+                };
+                let dates = ClosingPeriod {
+                    start: &start,
+                    closing: &closing,
+                    payment: &payment,
+                };
                 match self
                     .db
-                    .close_statement(account.account_id, &start, &closing, &payment)
+                    .close_statement(account.account_id, &dates, Some(&notice))
                     .await
                 {
-                    Ok(_) => {}
+                    Ok(()) => {}
                     // Another process closed it first.
                     Err(e) if is_unique_violation(&e) => continue,
                     Err(e) => return Err(e.into()),
                 }
-                // The notice tells what will be debited: the statement's lump sums, plus what
-                // plans bring to that date, less credits.
-                let amount = self
-                    .due_on(account.account_id, period.payment)
-                    .await?
-                    .total_yen();
-                self.db
-                    .insert_statement_notice(
-                        account.primary_member_id,
-                        &closing,
-                        &payment,
-                        amount,
-                        now,
-                    )
-                    .await?;
                 tracing::info!(account = account.account_id, closing, "statement closed");
                 closed += 1;
             }

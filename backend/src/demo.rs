@@ -8,7 +8,7 @@ use portal_domain::credentials::UserId;
 use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
 use time::{Date, Duration};
 
-use crate::store::cards::NewTransaction;
+use crate::store::cards::{ClosingPeriod, NewTransaction};
 use crate::{Portal, PortalResult, now};
 
 pub struct DemoCard {
@@ -303,11 +303,17 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
             .previous(&account.cycle.period_containing(today));
         let mut period = account.cycle.period_containing(history_start);
         while period.closing < latest_due.closing {
-            let (start, closing) = (iso_date(period.start), iso_date(period.closing));
-            portal
-                .db
-                .close_statement(account_id, &start, &closing, &iso_date(period.payment))
-                .await?;
+            let (start, closing, payment) = (
+                iso_date(period.start),
+                iso_date(period.closing),
+                iso_date(period.payment),
+            );
+            let dates = ClosingPeriod {
+                start: &start,
+                closing: &closing,
+                payment: &payment,
+            };
+            portal.db.close_statement(account_id, &dates, None).await?;
             period = account
                 .cycle
                 .period_containing(period.closing + Duration::days(1));

@@ -293,29 +293,56 @@ impl Db {
         tx.commit().await
     }
 
-    /// Closes a statement at the sum of its period's lines.
+    /// Closes a statement at the sum of its period's lines and, given one, leaves its notice for
+    /// the account holder, in one transaction: a statement is never final without its notice.
     pub async fn close_statement(
         &self,
         account_id: i64,
-        period_start: &str,
-        closing_date: &str,
-        payment_date: &str,
-    ) -> DbResult<i64> {
-        let amount = self
-            .spending_between(account_id, 0, period_start, closing_date)
-            .await?;
+        period: &ClosingPeriod<'_>,
+        notice: Option<&StatementNotice>,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO statements (account_id, period_start, closing_date, payment_date, amount_yen) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO statements (account_id, period_start, closing_date, payment_date, amount_yen)
+             SELECT $1, $2, $3, $4, CAST(COALESCE(SUM(amount_yen), 0) AS BIGINT) FROM transactions
+             WHERE account_id = $1 AND used_on >= $2 AND used_on <= $3",
         )
         .bind(account_id)
-        .bind(period_start)
-        .bind(closing_date)
-        .bind(payment_date)
-        .bind(amount)
-        .execute(&self.pool)
+        .bind(period.start)
+        .bind(period.closing)
+        .bind(period.payment)
+        .execute(&mut *tx)
         .await?;
-        Ok(amount)
+        if let Some(notice) = notice {
+            sqlx::query(
+                "INSERT INTO statement_notices (member_id, closing_date, payment_date, amount_yen, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(notice.member_id)
+            .bind(period.closing)
+            .bind(period.payment)
+            .bind(notice.amount_yen)
+            .bind(notice.at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
     }
+}
+
+/// A statement period's dates, ISO.
+pub struct ClosingPeriod<'a> {
+    pub start: &'a str,
+    pub closing: &'a str,
+    pub payment: &'a str,
+}
+
+/// What the account holder is told when a statement becomes final.
+pub struct StatementNotice {
+    pub member_id: i64,
+    /// What the payment date will debit.
+    pub amount_yen: i64,
+    pub at: i64,
 }
 
 /// The cycle from its two stored columns; a day out of range means the month's last.

@@ -39,28 +39,6 @@ impl Db {
             .collect())
     }
 
-    pub async fn insert_statement_notice(
-        &self,
-        member_id: i64,
-        closing_date: &str,
-        payment_date: &str,
-        amount_yen: i64,
-        at: i64,
-    ) -> DbResult<()> {
-        sqlx::query(
-            "INSERT INTO statement_notices (member_id, closing_date, payment_date, amount_yen, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(member_id)
-        .bind(closing_date)
-        .bind(payment_date)
-        .bind(amount_yen)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Newest first, created after `since`.
     pub async fn statement_notices(
         &self,
