@@ -279,6 +279,39 @@ on_both_databases!(
     the_csv_is_excel_ready_and_follows_the_filter
 );
 
+/// The CSV is read in batches by key: a download longer than a batch has every line once.
+async fn a_long_csv_has_every_line_once(kind: Kind) {
+    let db = TestDb::new(kind, "long_csv").await;
+    let server = Server::start(&db).await;
+    let taro = taro(&server).await;
+    let pool = db.pool().await;
+    // Doubling Taro's lines (same dates, new ids) until there are several batches of them.
+    while db
+        .count("SELECT COUNT(*) FROM transactions WHERE account_id = 1")
+        .await
+        < 5_000
+    {
+        sqlx::query(
+            "INSERT INTO transactions (account_id, card_id, used_on, posted_on, merchant, amount_yen,
+                 foreign_currency, foreign_minor, status, category, memo, merchant_key, memo_key)
+             SELECT account_id, card_id, used_on, posted_on, merchant, amount_yen, foreign_currency,
+                 foreign_minor, status, category, memo, merchant_key, memo_key
+             FROM transactions WHERE account_id = 1",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let lines = db
+        .count("SELECT COUNT(*) FROM transactions WHERE account_id = 1")
+        .await;
+    let bytes = taro.get("/activity.csv").await.bytes().await.unwrap();
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let rows: Vec<&str> = text.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(rows.len() as i64 - 1, lines, "one row per line, none twice");
+}
+on_both_databases!(long_csv, a_long_csv_has_every_line_once);
+
 async fn a_closed_statement_downloads_as_pdf(kind: Kind) {
     let db = TestDb::new(kind, "statement_pdf").await;
     let server = Server::start(&db).await;

@@ -143,11 +143,22 @@ type Row = (
 );
 
 impl Db {
-    /// One page, newest first, after `cursor`; one line more than a page tells there is another.
+    /// One page of the query, newest first, after `cursor`; one line more than a page tells there
+    /// is another.
     pub async fn activity_page(
         &self,
         query: &LineQuery,
         cursor: Option<&Cursor>,
+    ) -> DbResult<Vec<LineRow>> {
+        self.lines_after(query, cursor, PAGE_SIZE + 1).await
+    }
+
+    /// Up to `limit` lines of the query after `cursor`, newest first.
+    async fn lines_after(
+        &self,
+        query: &LineQuery,
+        cursor: Option<&Cursor>,
+        limit: usize,
     ) -> DbResult<Vec<LineRow>> {
         let mut c = Conditions::of(query);
         if let Some(cursor) = cursor {
@@ -158,9 +169,8 @@ impl Db {
             ));
         }
         let sql = format!(
-            "SELECT {LINE_COLUMNS} FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC LIMIT {}",
-            c.sql,
-            PAGE_SIZE + 1
+            "SELECT {LINE_COLUMNS} FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC LIMIT {limit}",
+            c.sql
         );
         let rows: Vec<Row> = bind_all!(sqlx::query_as(&sql), c.binds)
             .fetch_all(&self.pool)
@@ -168,21 +178,30 @@ impl Db {
         Ok(rows.into_iter().map(line).collect())
     }
 
-    /// Every line of the query, newest first, as a stream (for downloads).
+    /// Every line of the query, newest first, as a stream (for downloads). Read a batch at a time
+    /// by key, so a slow download holds no database connection between batches.
     pub fn activity_lines(
         &self,
         query: &LineQuery,
     ) -> impl futures::Stream<Item = DbResult<LineRow>> + Send + 'static {
-        let c = Conditions::of(query);
-        let sql = format!(
-            "SELECT {LINE_COLUMNS} FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC",
-            c.sql
-        );
-        let pool = self.pool.clone();
+        const BATCH: usize = 2_000;
+        let db = self.clone();
+        let query = query.clone();
         async_stream::try_stream! {
-            let mut rows = bind_all!(sqlx::query_as::<_, Row>(&sql), c.binds).fetch(&pool);
-            while let Some(row) = futures::TryStreamExt::try_next(&mut rows).await? {
-                yield line(row);
+            let mut cursor: Option<Cursor> = None;
+            loop {
+                let batch = db.lines_after(&query, cursor.as_ref(), BATCH).await?;
+                let more = batch.len() == BATCH;
+                cursor = batch.last().map(|row| Cursor {
+                    used_on: row.used_on.clone(),
+                    id: row.id,
+                });
+                for row in batch {
+                    yield row;
+                }
+                if !more {
+                    break;
+                }
             }
         }
     }
