@@ -289,7 +289,7 @@ async fn a_long_csv_has_every_line_once(kind: Kind) {
     while db
         .count("SELECT COUNT(*) FROM transactions WHERE account_id = 1")
         .await
-        < 5_000
+        < 12_000
     {
         sqlx::query(
             "INSERT INTO transactions (account_id, card_id, used_on, posted_on, merchant, amount_yen,

@@ -184,7 +184,7 @@ impl Db {
         &self,
         query: &LineQuery,
     ) -> impl futures::Stream<Item = DbResult<LineRow>> + Send + 'static {
-        const BATCH: usize = 2_000;
+        const BATCH: usize = 5_000;
         let db = self.clone();
         let query = query.clone();
         async_stream::try_stream! {
