@@ -136,38 +136,29 @@ impl Portal {
 
     /// What the schedule debits on `date` as things stand, past or coming.
     pub(crate) async fn due_on(&self, account_id: i64, date: Date) -> PortalResult<Due> {
-        self.schedule_on(account_id, date, true).await
+        Ok(self.bill_on(account_id, date).await?.0)
     }
 
-    /// The debit on `date` before any points went against it: what that bill's credits may add up
-    /// to.
-    pub(crate) async fn debit_before_points(
-        &self,
-        account_id: i64,
-        date: Date,
-    ) -> PortalResult<i64> {
-        Ok(self.schedule_on(account_id, date, false).await?.total_yen())
-    }
-
-    async fn schedule_on(
-        &self,
-        account_id: i64,
-        date: Date,
-        with_points: bool,
-    ) -> PortalResult<Due> {
+    /// What `date` debits, and what it would debit before any points went against it (the most
+    /// that bill's credits may add up to), from one reading of the account.
+    pub(crate) async fn bill_on(&self, account_id: i64, date: Date) -> PortalResult<(Due, i64)> {
         let from = tokyo_date(now()).min(date);
-        let Some(mut account) = self.payment_account(account_id, from).await? else {
-            return Ok(Due::default());
+        let Some(account) = self.payment_account(account_id, from).await? else {
+            return Ok((Due::default(), 0));
         };
-        if !with_points {
-            account.credits.clear();
-        }
-        Ok(account
+        let due = account
             .schedule(self.config.plans.annual_rate_bp, &[])
             .into_iter()
             .find(|(d, _)| *d == date)
             .map(|(_, due)| due)
-            .unwrap_or_default())
+            .unwrap_or_default();
+        let points_yen: i64 = account
+            .credits
+            .iter()
+            .filter(|(d, _)| *d == date)
+            .map(|(_, yen)| yen)
+            .sum();
+        Ok((due, due.total_yen() + points_yen))
     }
 
     fn due_view(&self, date: Date, due: Due, today: Date) -> DueView {

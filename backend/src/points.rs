@@ -173,12 +173,12 @@ impl Portal {
                 };
                 let payment = self.credit_payment(account_id, today).await?;
                 credit_payment = iso_date(payment);
-                let due_yen = self.due_on(account_id, payment).await?.total_yen();
-                let max = points::bill_max_points(&self.config.points.bill, due_yen);
+                let (due, cap) = self.bill_on(account_id, payment).await?;
+                let max = points::bill_max_points(&self.config.points.bill, due.total_yen());
                 if *points > max {
                     return Ok(more_than_bill(max));
                 }
-                new.credit_cap_yen = Some(self.debit_before_points(account_id, payment).await?);
+                new.credit_cap_yen = Some(cap);
                 new.kind = "bill";
                 new.reason = "bill";
                 new.points = *points;

@@ -53,6 +53,12 @@ fn principal(due: &Value) -> i64 {
     field(due, "lump_sum_yen") + field(due, "revolving_yen") + field(due, "instalment_yen")
 }
 
+/// What a payment date debits: principal and fees less credits.
+fn debit(due: &Value) -> i64 {
+    principal(due) + field(due, "revolving_fee_yen") + field(due, "instalment_fee_yen")
+        - field(due, "credit_yen")
+}
+
 /// The sum of a field over a list of payment dates.
 fn total(dues: &Value, name: &str) -> i64 {
     dues.as_array()
@@ -88,9 +94,7 @@ async fn statements_show_what_the_schedule_debits(db: &TestDb, browser: &Browser
         let Some(due) = dues.iter().find(|d| d["date"] == payment.as_str()) else {
             continue;
         };
-        let debit =
-            principal(due) + field(due, "revolving_fee_yen") + field(due, "instalment_fee_yen")
-                - field(due, "credit_yen");
+        let debit = debit(due);
         let res = browser
             .get(&format!("/statement.pdf?period={closing}"))
             .await;
@@ -355,6 +359,22 @@ async fn ledger_sum(db: &TestDb) -> i64 {
     .await
 }
 
+/// Twenty uses of `request` at once, each with its own request id.
+async fn race(browser: &Browser, prefix: &str, request: Value) -> Vec<Reply<Value>> {
+    let attempts: Vec<_> = (0..20)
+        .map(|i| {
+            let (browser, request) = (browser.clone(), request.clone());
+            let request_id = format!("{prefix}-{i:04}-abcdef");
+            tokio::spawn(async move { use_points(&browser, &request_id, request).await })
+        })
+        .collect();
+    let mut replies = Vec::new();
+    for attempt in attempts {
+        replies.push(attempt.await.unwrap());
+    }
+    replies
+}
+
 async fn use_points(browser: &Browser, request_id: &str, request: Value) -> Reply<Value> {
     browser
         .call_json(
@@ -434,23 +454,7 @@ async fn points_follow_lines_and_never_overdraw(kind: Kind) {
     let before = balance(&browser).await;
     let each = before / 15 / 100 * 100;
     assert!(each >= 1000);
-    let attempts: Vec<_> = (0..20)
-        .map(|i| {
-            let browser = browser.clone();
-            tokio::spawn(async move {
-                use_points(
-                    &browser,
-                    &format!("race-{i:04}-abcdef"),
-                    json!({ "Bill": { "points": each } }),
-                )
-                .await
-            })
-        })
-        .collect();
-    let mut replies = Vec::new();
-    for attempt in attempts {
-        replies.push(attempt.await.unwrap());
-    }
+    let replies = race(&browser, "race", json!({ "Bill": { "points": each } })).await;
     let made = replies.iter().filter(|r| r.is_done()).count() as i64;
     let refused = replies
         .iter()
@@ -494,9 +498,7 @@ async fn bill_credits_never_pass_the_bill(kind: Kind) {
         .find(|d| d["date"] == date.as_str())
         .unwrap()
         .clone();
-    let debit =
-        principal(&due) + field(&due, "revolving_fee_yen") + field(&due, "instalment_fee_yen")
-            - field(&due, "credit_yen");
+    let debit = debit(&due);
     assert!(debit > 0, "Taro has a bill to credit");
     drop(first);
 
@@ -507,22 +509,10 @@ async fn bill_credits_never_pass_the_bill(kind: Kind) {
     let browser = taro(&server).await;
     let points_before = balance(&browser).await;
     assert!(points_before >= 10_000, "the points are not what limits");
-    let attempts: Vec<_> = (0..20)
-        .map(|i| {
-            let browser = browser.clone();
-            tokio::spawn(async move {
-                use_points(
-                    &browser,
-                    &format!("cap-{i:04}-abcdef"),
-                    json!({ "Bill": { "points": 1000 } }),
-                )
-                .await
-            })
-        })
-        .collect();
+    let replies = race(&browser, "cap", json!({ "Bill": { "points": 1000 } })).await;
     let mut made = 0;
-    for attempt in attempts {
-        match attempt.await.unwrap() {
+    for reply in replies {
+        match reply {
             Reply::Done(_) => made += 1,
             Reply::Invalid(problems) => assert!(
                 matches!(
