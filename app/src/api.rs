@@ -191,18 +191,16 @@ pub async fn load_home() -> Result<Option<HomeView>, AppError> {
     }
 }
 
-/// The strength meter's estimate: the same function the password rule uses, run here so the
-/// browser need not download its dictionaries. The password is not stored or logged.
+/// The strength meter's estimate: the same function the password rule uses, run on the server so
+/// the browser need not download its dictionaries. The password is not stored or logged. `None`
+/// when this address asked too often.
 #[server(endpoint = "password_strength")]
-pub async fn password_strength(password: String, user_id: String) -> Result<u8, AppError> {
-    const LONGEST_ESTIMATED: usize = 256;
-    if password.len() > LONGEST_ESTIMATED {
-        return Ok(4);
-    }
-    Ok(portal_domain::credentials::password_strength(
-        &password,
-        &[user_id.as_str()],
-    ))
+pub async fn password_strength(password: String, user_id: String) -> Result<Option<u8>, AppError> {
+    let portal = ctx::portal()?;
+    portal
+        .password_strength(password, user_id, &ctx::client())
+        .await
+        .map_err(ctx::internal)
 }
 
 #[server(endpoint = "register_card")]
@@ -226,7 +224,7 @@ pub async fn register_card(
         leptos_axum::redirect("/register/account");
     }
     let reply = reply.map(|_| ());
-    ctx::back_to_form("/register", &reply, &[("birth_date", &birth_date)]);
+    ctx::back_to_form("/register", &reply, &[]);
     Ok(reply)
 }
 
@@ -296,7 +294,7 @@ pub async fn reset_start(
         leptos_axum::redirect("/recover/password/code");
     }
     let reply = reply.map(|_| ());
-    ctx::back_to_form("/recover/password", &reply, &[("birth_date", &birth_date)]);
+    ctx::back_to_form("/recover/password", &reply, &[]);
     Ok(reply)
 }
 

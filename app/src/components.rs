@@ -206,7 +206,12 @@ pub fn StrengthMeter(password: ReadSignal<String>, user_id: Signal<String>) -> i
         if password.get().is_empty() {
             0
         } else {
-            estimate.value().get().and_then(Result::ok).unwrap_or(0)
+            estimate
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .flatten()
+                .unwrap_or(0)
         }
     });
     let lang = use_lang();

@@ -12,7 +12,7 @@ use portal_domain::points::{PartnerNumberProblem, PointsProblem};
 
 use crate::passkey::BrowserRefusal;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text, format_moment};
 
 pub fn problem(field: Field, problem: Problem) -> Text {
     match problem {
@@ -255,6 +255,20 @@ pub fn refusal(refusal: Refusal) -> Text {
         Refusal::Locked => Text::new(
             "パスワードを続けて間違えたため、アカウントがロックされています。",
             "Your account is locked because the password was entered wrongly too many times.",
+        ),
+        Refusal::TryAgain => Text::new(
+            "同じIDまたはカードで確認中の操作があります。少し待ってからもう一度お試しください。",
+            "Another attempt with the same ID or card is being checked. Wait a moment and try again.",
+        ),
+        Refusal::IdentityLocked { until } => Text::new(
+            format!(
+                "このカードの本人確認は、続けて一致しなかったため{}まで停止しています。お急ぎの場合はカード裏面の電話番号へお問い合わせください。",
+                format_moment(Lang::Ja, until)
+            ),
+            format!(
+                "Identity checks for this card are stopped until {} after too many that did not match. If it is urgent, call the number on the back of your card.",
+                format_moment(Lang::En, until)
+            ),
         ),
         Refusal::RateLimited { retry_after_secs } => Text::new(
             format!(

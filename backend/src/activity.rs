@@ -338,6 +338,12 @@ impl Portal {
 }
 
 impl Portal {
+    /// PDFs per member are limited: each is laid out on the blocking pool. `Err` is the seconds to
+    /// wait.
+    pub fn statement_pdf_allowed(&self, user: &SessionUser) -> Result<(), u64> {
+        self.limits.pdf.check(&user.member_id)
+    }
+
     /// The PDF of one of the account's closed statements (`closing_date`), with the lines the
     /// member may see; `None` when there is no such statement.
     pub async fn statement_pdf(

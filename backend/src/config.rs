@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use portal_domain::credentials::{PasswordPolicy, UserIdPolicy};
-use portal_domain::lockout::LockoutPolicy;
+use portal_domain::lockout::{IdentityLockPolicy, LockoutPolicy};
 use portal_domain::otp::CodePolicy;
 use portal_domain::payments::{PlanTerms, SpendingRule};
 use portal_domain::points::{BillRate, Partner, Ratio};
@@ -28,10 +28,15 @@ pub struct RateLimits {
     pub sign_in_per_minute: u32,
     /// Registration and recovery identity checks.
     pub identity_checks_per_minute: u32,
-    /// Identity checks against one card number, per hour, from anywhere.
-    pub identity_checks_per_card_per_hour: u32,
     /// Passkey ceremonies (start or finish, sign-in or registration).
     pub passkey_per_minute: u32,
+    /// Strength-meter estimates (asked while a new password is typed).
+    pub strength_per_minute: u32,
+    /// "User ID taken" answers per address per hour, and per registration.
+    pub user_id_taken_per_hour: u32,
+    pub user_id_taken_per_registration: i64,
+    /// Statement PDFs per member.
+    pub pdf_per_minute: u32,
     /// Spending-power checks per member, per hour: enough to plan a purchase, too few to find the
     /// internal line by trying amounts.
     pub spending_checks_per_member_per_hour: u32,
@@ -49,6 +54,8 @@ pub struct Config {
     pub user_id: UserIdPolicy,
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,
+    /// Wrong identity checks per card before its checks stop for a while (all processes).
+    pub identity_lock: IdentityLockPolicy,
     pub codes: CodePolicy,
     pub session_idle_secs: i64,
     pub session_warning_secs: i64,
@@ -61,9 +68,11 @@ pub struct Config {
     pub max_concurrent_hashes: usize,
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_forwarded_for: bool,
-    /// Mark cookies `Secure` (served over https, directly or behind a proxy).
+    /// Proxies in front of the portal that append to `X-Forwarded-For`: the client address is the
+    /// entry this many places from the right (0: the socket's peer; nothing the client wrote).
+    pub forwarded_hops: usize,
+    /// Mark cookies `Secure` and send HSTS (served over https, directly or behind a proxy); on by
+    /// default outside demo mode.
     pub secure_cookies: bool,
     pub passkeys: PasskeySettings,
     pub plans: PlanTerms,
@@ -168,6 +177,11 @@ impl Config {
             lockout: LockoutPolicy {
                 max_failures: number(&vars, "PORTAL_LOCKOUT_AFTER", 3)?,
             },
+            identity_lock: IdentityLockPolicy {
+                max_failures: number(&vars, "PORTAL_IDENTITY_LOCK_AFTER", 5)?,
+                first_lock_secs: number(&vars, "PORTAL_IDENTITY_LOCK_SECS", 3600)?,
+                next_lock_secs: number(&vars, "PORTAL_IDENTITY_RELOCK_SECS", 86_400)?,
+            },
             codes: CodePolicy {
                 digits: 6,
                 ttl_secs: number(&vars, "PORTAL_CODE_TTL_SECS", 600)?,
@@ -182,12 +196,15 @@ impl Config {
             rate: RateLimits {
                 sign_in_per_minute: number(&vars, "PORTAL_RATE_SIGN_IN_PER_MIN", 60)?,
                 identity_checks_per_minute: number(&vars, "PORTAL_RATE_IDENTITY_PER_MIN", 30)?,
-                identity_checks_per_card_per_hour: number(
-                    &vars,
-                    "PORTAL_RATE_IDENTITY_PER_CARD_PER_HOUR",
-                    20,
-                )?,
                 passkey_per_minute: number(&vars, "PORTAL_RATE_PASSKEY_PER_MIN", 30)?,
+                strength_per_minute: number(&vars, "PORTAL_RATE_STRENGTH_PER_MIN", 120)?,
+                user_id_taken_per_hour: number(&vars, "PORTAL_RATE_USER_ID_TAKEN_PER_HOUR", 30)?,
+                user_id_taken_per_registration: number(
+                    &vars,
+                    "PORTAL_RATE_USER_ID_TAKEN_PER_FLOW",
+                    10,
+                )?,
+                pdf_per_minute: number(&vars, "PORTAL_RATE_PDF_PER_MIN", 10)?,
                 spending_checks_per_member_per_hour: number(
                     &vars,
                     "PORTAL_RATE_SPENDING_PER_HOUR",
@@ -196,15 +213,15 @@ impl Config {
                 spending_checks_per_member_per_day: number(
                     &vars,
                     "PORTAL_RATE_SPENDING_PER_DAY",
-                    30,
+                    10,
                 )?,
             },
             max_concurrent_hashes: number(&vars, "PORTAL_MAX_CONCURRENT_HASHES", 4)?,
             smtp_url,
             mail_from: vars("PORTAL_MAIL_FROM")
                 .unwrap_or_else(|| "Member Portal <no-reply@portal.example>".into()),
-            trust_forwarded_for: flag(&vars, "PORTAL_TRUST_FORWARDED_FOR", false)?,
-            secure_cookies: flag(&vars, "PORTAL_SECURE_COOKIES", false)?,
+            forwarded_hops: number(&vars, "PORTAL_TRUST_FORWARDED_FOR", 0)?,
+            secure_cookies: flag(&vars, "PORTAL_SECURE_COOKIES", !demo)?,
             passkeys: passkey_settings(&vars)?,
             plans: PlanTerms {
                 annual_rate_bp: number(&vars, "PORTAL_PLAN_RATE_BP", 1500)?,

@@ -1,13 +1,16 @@
-//! Proving it is still the member before a sensitive change (adding or removing a passkey): the
-//! password again, or a one-time code by e-mail when the password is locked or forgotten. Also the
-//! password change such a confirmation, or a passkey sign-in, allows.
+//! Proving it is still the member before a sensitive change (passkeys, partner links, point
+//! transfers, a new password): the password again, or a one-time code by e-mail when the password
+//! is locked or forgotten. A password sign-in counts as one; a passkey sign-in does not.
 
 use portal_domain::api::{CodeSent, Field, Problem, Refusal, Reply};
-use portal_domain::credentials::UserId;
+use portal_domain::credentials::{PasswordProblem, UserId};
+use portal_domain::lockout::{Refused, Settled};
+use portal_domain::passkey::confirmation_is_fresh;
 
 use crate::crypto::token_hash;
+use crate::guards::login_guard;
 use crate::recovery::PasswordOwner;
-use crate::sessions::{SessionUser, SignInMethod};
+use crate::sessions::SessionUser;
 use crate::{Client, Portal, PortalResult, now};
 
 const CONFIRM: &str = "confirm";
@@ -17,6 +20,17 @@ impl Portal {
     /// so no other cookie is needed and signing out ends it.
     fn confirm_flow_hash(user: &SessionUser) -> String {
         token_hash(&format!("{CONFIRM}:{}", user.id_hash))
+    }
+
+    /// Whether the session proved the password or a one-time code recently enough for a sensitive
+    /// change (passkeys, partner links, point transfers, a new password). The one check every such
+    /// change makes.
+    pub(crate) fn confirmed(&self, user: &SessionUser, now: i64) -> bool {
+        confirmation_is_fresh(
+            user.confirmed_at,
+            now,
+            self.config.passkeys.confirmation_secs,
+        )
     }
 
     /// The password again. Wrong entries count towards the same lockout as sign-in.
@@ -29,46 +43,54 @@ impl Portal {
         if password.is_empty() {
             return Ok(Reply::Invalid(vec![(Field::Password, Problem::Required)]));
         }
+        if password.chars().count() > self.config.password.max_len {
+            return Ok(Reply::Invalid(vec![(
+                Field::Password,
+                Problem::Password(PasswordProblem::TooLong),
+            )]));
+        }
         if let Err(wait) = self.limits.sign_in.check(&client.addr) {
             return Ok(Reply::Refused(Refusal::RateLimited {
                 retry_after_secs: wait,
             }));
         }
+        let now = now();
         let Some(account) = self.db.online_user_by_id(user.online_user_id).await? else {
             return Ok(Reply::Refused(Refusal::SignedOut));
         };
         let login_key = UserId::login_key(&account.display_user_id);
-        let max = self.config.lockout.max_failures;
-        let Some(failures) = self
-            .db
-            .reserve_sign_in_attempt(&login_key, max, now())
-            .await?
-        else {
-            return Ok(Reply::Refused(Refusal::Locked));
-        };
+        let guard = login_guard(&login_key);
+        let policy = self.config.lockout.guard();
+        match self.reserve_attempt(&guard, &policy, now).await? {
+            Ok(()) => {}
+            Err(Refused::Locked { .. }) => return Ok(Reply::Refused(Refusal::Locked)),
+            Err(Refused::Busy) => return Ok(Reply::Refused(Refusal::TryAgain)),
+        }
         let who = Some(user.online_user_id);
-        if self
+        let right = self
             .passwords
             .verify(password, Some(&account.password_hash))
-            .await?
-        {
-            self.db.clear_sign_in_failures(&login_key, now()).await?;
-            self.db.confirm_session(&user.id_hash, now()).await?;
-            self.audit(client, "confirmed", who, Some(&login_key), "password")
-                .await;
-            return Ok(Reply::Done(()));
-        }
-        let detail = format!("failures={failures}");
-        self.audit(client, "confirm_failed", who, Some(&login_key), &detail)
-            .await;
-        if failures >= max {
-            self.audit(client, "locked", who, Some(&login_key), &detail)
-                .await;
-            Ok(Reply::Refused(Refusal::Locked))
-        } else {
-            Ok(Reply::Refused(Refusal::BadCredentials {
-                remaining: max - failures,
-            }))
+            .await?;
+        match self.settle_attempt(&guard, right, &policy, now).await? {
+            Settled::Passed => {
+                self.db.confirm_session(&user.id_hash, now).await?;
+                self.audit(client, "confirmed", who, Some(&login_key), "password")
+                    .await;
+                Ok(Reply::Done(()))
+            }
+            Settled::Failed { remaining } => {
+                self.audit(client, "confirm_failed", who, Some(&login_key), "")
+                    .await;
+                Ok(Reply::Refused(Refusal::BadCredentials { remaining }))
+            }
+            Settled::LockedNow { .. } => {
+                self.audit(client, "confirm_failed", who, Some(&login_key), "")
+                    .await;
+                self.audit(client, "locked", who, Some(&login_key), "confirmation")
+                    .await;
+                self.notify_locked(user.member_id).await?;
+                Ok(Reply::Refused(Refusal::Locked))
+            }
         }
     }
 
@@ -121,9 +143,10 @@ impl Portal {
         Ok(reply)
     }
 
-    /// A new password from inside a freshly confirmed session, or from a passkey session while the
-    /// password is locked (the way out of a lock). Clears the lock and ends the member's other
-    /// sessions.
+    /// A new password from inside a freshly confirmed session. Clears the lock and ends the
+    /// member's other sessions. A passkey session whose password is locked can only confirm with a
+    /// code by e-mail (the password cannot be checked while locked), so a session alone never
+    /// leaves a lock.
     pub async fn change_password(
         &self,
         user: &SessionUser,
@@ -131,9 +154,7 @@ impl Portal {
         password_confirm: &str,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        let unlocking = user.method == SignInMethod::Passkey
-            && self.password_locked(&user.display_user_id).await?;
-        if !unlocking && !self.confirmed(user) {
+        if !self.confirmed(user, now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let hash = match self

@@ -17,7 +17,7 @@ impl Portal {
         let today = tokyo_date(now());
         // The account the member holds, else the one their family card is on (then only their card).
         let main_account = cards.iter().find(|c| !c.family).or(cards.first());
-        let (mut month_spending_yen, mut next_statement, mut points) = (0, None, 0);
+        let (mut month_spending_yen, mut next_statement, mut points) = (0, None, None);
         if let Some(card) = main_account {
             let scope = if card.family { card.card_id } else { 0 };
             month_spending_yen = self
@@ -37,11 +37,18 @@ impl Portal {
                     .statement_amount(card.account_id, &iso_date(last.closing))
                     .await?;
                 next_statement = Some(match last_amount {
-                    Some(amount) if last.payment >= today => NextStatement {
+                    Some(_) if last.payment >= today => NextStatement {
                         // The holder's debit follows the payment schedule: plans and point credits
-                        // change it. A family member sees her own card's statement amount.
+                        // change it. A family member sees the sum of her own card's lines.
                         amount_yen: if card.family {
-                            amount
+                            self.db
+                                .spending_between(
+                                    card.account_id,
+                                    scope,
+                                    &iso_date(last.start),
+                                    &iso_date(last.closing),
+                                )
+                                .await?
                         } else {
                             self.due_on(card.account_id, last.payment)
                                 .await?
@@ -67,7 +74,10 @@ impl Portal {
                     },
                 });
             }
-            points = self.db.points_balance(card.account_id).await?;
+            // Points, like payments, are the account holder's.
+            if !card.family {
+                points = Some(self.db.points_balance(card.account_id).await?);
+            }
         }
         Ok(HomeView {
             name_ja,

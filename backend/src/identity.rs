@@ -5,8 +5,11 @@ use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::card::{CardNumber, CardNumberError, CodeError, FRONT_CODE_LEN, parse_code};
 use portal_domain::period::{iso_date, parse_iso_date};
 
+use portal_domain::lockout::{Refused, Settled};
+
 use crate::crypto::same_digest;
-use crate::{Client, Portal, PortalResult};
+use crate::guards::card_guard;
+use crate::{Client, Portal, PortalResult, now};
 
 /// What the member typed to prove they hold the card.
 #[derive(Debug, Clone, Copy)]
@@ -78,40 +81,57 @@ impl Portal {
                 retry_after_secs: wait,
             })));
         }
+        let now = now();
         let number_mac = self.keys.card_number_mac(&number);
-        if let Err(wait) = self.limits.identity_per_card.check(&number_mac) {
-            self.audit(
-                client,
-                "identity_rate_limited",
-                None,
-                None,
-                &format!("card …{}", number.last_digits()),
-            )
-            .await;
-            return Ok(Err(IdentityFailure::Refused(Refusal::RateLimited {
-                retry_after_secs: wait,
-            })));
+        let card = format!("card …{}", number.last_digits());
+        let guard = card_guard(&number_mac);
+        let policy = self.config.identity_lock.guard();
+        match self.reserve_attempt(&guard, &policy, now).await? {
+            Ok(()) => {}
+            Err(Refused::Locked { until }) => {
+                self.audit(client, "identity_refused_locked", None, None, &card)
+                    .await;
+                return Ok(Err(IdentityFailure::Refused(Refusal::IdentityLocked {
+                    until: until.unwrap_or(now),
+                })));
+            }
+            Err(Refused::Busy) => {
+                return Ok(Err(IdentityFailure::Refused(Refusal::TryAgain)));
+            }
         }
         let holder = self.db.card_holder_by_number_mac(&number_mac).await?;
-        let matched = holder.filter(|h| {
+        let member_id = holder.as_ref().map(|h| h.member_id);
+        let matched = holder.as_ref().filter(|h| {
             let code_ok = same_digest(
                 &h.front_code_mac,
                 &self.keys.card_code_mac(&number, "front", &code),
             );
             code_ok && h.birth_date == iso_date(birth)
         });
-        match matched {
-            Some(h) => Ok(Ok(h.member_id)),
-            None => {
-                self.audit(
-                    client,
-                    "identity_check_failed",
-                    None,
-                    None,
-                    &format!("card …{}", number.last_digits()),
-                )
-                .await;
+        match self
+            .settle_attempt(&guard, matched.is_some(), &policy, now)
+            .await?
+        {
+            Settled::Passed => Ok(matched
+                .map(|h| h.member_id)
+                .ok_or(IdentityFailure::Refused(Refusal::CardNotMatched))),
+            Settled::Failed { .. } => {
+                self.audit(client, "identity_check_failed", None, None, &card)
+                    .await;
                 Ok(Err(IdentityFailure::Refused(Refusal::CardNotMatched)))
+            }
+            Settled::LockedNow { until } => {
+                let until = until.unwrap_or(now);
+                self.audit(client, "identity_check_failed", None, None, &card)
+                    .await;
+                self.audit(client, "identity_locked", None, None, &card)
+                    .await;
+                if let Some(member_id) = member_id {
+                    self.notify_identity_locked(member_id, until).await?;
+                }
+                Ok(Err(IdentityFailure::Refused(Refusal::IdentityLocked {
+                    until,
+                })))
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod store;
 mod activity;
 mod closing;
 mod confirmation;
+mod guards;
 mod home;
 mod identity;
 mod passkeys;
@@ -170,12 +171,71 @@ impl Portal {
         Ok(())
     }
 
-    async fn notify_password_changed(&self, member_id: i64) -> PortalResult<()> {
+    /// Lists the account's passkeys, so a member whose password was reset by someone else sees a
+    /// passkey they do not know and can remove it.
+    async fn notify_password_changed(
+        &self,
+        member_id: i64,
+        online_user_id: i64,
+    ) -> PortalResult<()> {
+        let names: Vec<String> = self
+            .db
+            .passkeys_of(online_user_id)
+            .await?
+            .into_iter()
+            .map(|p| format!("・{}", p.name))
+            .collect();
+        let (passkeys_ja, passkeys_en) = if names.is_empty() {
+            (
+                "登録されているパスキーはありません。".to_string(),
+                "No passkeys are registered.".to_string(),
+            )
+        } else {
+            let list = names.join("\n");
+            (
+                format!(
+                    "登録されているパスキー（心当たりのないものはセキュリティ設定で削除してください）:\n{list}"
+                ),
+                format!(
+                    "Passkeys registered (remove any you do not know in security settings):\n{list}"
+                ),
+            )
+        };
         self.notify_member(
             member_id,
             "【会員ポータル】パスワード変更のお知らせ / Your password was changed",
-            &format!("パスワードが変更されました。ロックは解除され、他の端末のログインはすべて終了しました。\n{NOT_YOU_JA}"),
-            &format!("Your password was changed. Your account is unlocked and every other sign-in has ended.\n{NOT_YOU_EN}"),
+            &format!("パスワードが変更されました。ロックは解除され、他の端末のログインはすべて終了しました。\n{passkeys_ja}\n{NOT_YOU_JA}"),
+            &format!("Your password was changed. Your account is unlocked and every other sign-in has ended.\n{passkeys_en}\n{NOT_YOU_EN}"),
+        )
+        .await
+    }
+
+    /// The password locked: how to get back in online.
+    async fn notify_locked(&self, member_id: i64) -> PortalResult<()> {
+        let origin = &self.config.passkeys.origin;
+        self.notify_member(
+            member_id,
+            "【会員ポータル】アカウントロックのお知らせ / Your password is locked",
+            &format!("パスワードを続けて間違えたため、アカウントがロックされました。\n本人確認のうえ新しいパスワードを設定すると解除されます: {origin}/recover/password\nパスキーを登録済みの場合は、パスキーでログインすることもできます。\n{NOT_YOU_JA}"),
+            &format!("Your password was entered wrongly too many times and is now locked.\nProve it is you and set a new one to unlock it: {origin}/recover/password\nIf you have a passkey, you can also sign in with it.\n{NOT_YOU_EN}"),
+        )
+        .await
+    }
+
+    /// A card's identity checks stopped: someone tried its details and failed.
+    async fn notify_identity_locked(&self, member_id: i64, until: i64) -> PortalResult<()> {
+        let at = portal_domain::period::tokyo_datetime(until);
+        let when = format!(
+            "{} {:02}:{:02}",
+            portal_domain::period::iso_date(at.date()),
+            at.hour(),
+            at.minute()
+        );
+        self.notify_member(
+            member_id,
+            "【会員ポータル】本人確認の一時停止 / Identity checks on your card are paused",
+            &format!("お客様のカードで本人確認（オンライン登録・ユーザーID確認・パスワード再設定）が続けて一致しなかったため、{when}（日本時間）まで停止しました。その後は再びご利用いただけます。お急ぎの場合はカード裏面の電話番号へご連絡ください。ご本人確認のうえ解除いたします。\n{NOT_YOU_JA}"),
+            &format!("Identity checks with your card (online registration, user ID look-up, password reset) did not match several times in a row, so they are paused until {when} Japan time. After that they work again. If it is urgent, call the number on the back of your card: we can lift the pause once we have checked it is you.\n{NOT_YOU_EN}"),
         )
         .await
     }

@@ -1,5 +1,6 @@
-//! Per-client and per-card rate limits, in memory in each server process. The lockout, which must
-//! hold across processes, lives in the database instead.
+//! Per-client and per-member throttles, in memory in each server process: they slow a flood from
+//! one address down. The limits that guard a secret (the password lockout, code entries, identity
+//! checks per card, spending checks per day) must hold across processes and live in the database.
 
 use std::hash::Hash;
 use std::num::NonZeroU32;
@@ -38,8 +39,13 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 pub struct Limits {
     pub sign_in: Limiter<String>,
     pub identity: Limiter<String>,
-    pub identity_per_card: Limiter<String>,
     pub passkey: Limiter<String>,
+    /// Strength-meter estimates per client address.
+    pub strength: Limiter<String>,
+    /// "User ID taken" answers per client address (the per-registration count is in the database).
+    pub user_id_taken: Limiter<String>,
+    /// Statement PDFs per member (each is laid out on the blocking pool).
+    pub pdf: Limiter<i64>,
     /// Keyed by member id.
     pub spending_checks: Limiter<i64>,
 }
@@ -49,11 +55,10 @@ impl Limits {
         Self {
             sign_in: Limiter::new(rate.sign_in_per_minute, Duration::from_secs(60)),
             identity: Limiter::new(rate.identity_checks_per_minute, Duration::from_secs(60)),
-            identity_per_card: Limiter::new(
-                rate.identity_checks_per_card_per_hour,
-                Duration::from_secs(3600),
-            ),
             passkey: Limiter::new(rate.passkey_per_minute, Duration::from_secs(60)),
+            strength: Limiter::new(rate.strength_per_minute, Duration::from_secs(60)),
+            user_id_taken: Limiter::new(rate.user_id_taken_per_hour, Duration::from_secs(3600)),
+            pdf: Limiter::new(rate.pdf_per_minute, Duration::from_secs(60)),
             spending_checks: Limiter::new(
                 rate.spending_checks_per_member_per_hour,
                 Duration::from_secs(3600),

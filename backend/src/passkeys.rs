@@ -7,9 +7,7 @@ use portal_domain::api::{
     Field, PasskeyRefusal, PasskeySignedIn, PasskeyView, Problem, Refusal, Reply, SecurityView,
 };
 use portal_domain::credentials::UserId;
-use portal_domain::passkey::{
-    CeremonyRefusal, ceremony_usable, confirmation_is_fresh, confirmation_left, passkey_name,
-};
+use portal_domain::passkey::{CeremonyRefusal, ceremony_usable, confirmation_left, passkey_name};
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{
     CreationChallengeResponse, Credential, DiscoverableAuthentication, Passkey,
@@ -76,19 +74,6 @@ fn view(row: &PasskeyRow) -> PasskeyView {
 }
 
 impl Portal {
-    pub(crate) fn confirmed(&self, user: &SessionUser) -> bool {
-        confirmation_is_fresh(
-            user.confirmed_at,
-            now(),
-            self.config.passkeys.confirmation_secs,
-        )
-    }
-
-    pub(crate) async fn password_locked(&self, display_user_id: &str) -> PortalResult<bool> {
-        let login_key = UserId::login_key(display_user_id);
-        Ok(self.db.sign_in_failures(&login_key).await? >= self.config.lockout.max_failures)
-    }
-
     async fn passkey_rate_limited(&self, client: &Client) -> Option<Refusal> {
         let wait = self.limits.passkey.check(&client.addr).err()?;
         self.audit(client, "passkey_rate_limited", None, None, "")
@@ -155,7 +140,7 @@ impl Portal {
                 now(),
                 self.config.passkeys.confirmation_secs,
             ),
-            password_locked: self.password_locked(&user.display_user_id).await?,
+            password_locked: self.password_locked(&user.display_user_id, now()).await?,
             signed_in_with_passkey: user.method == SignInMethod::Passkey,
         })
     }
@@ -169,7 +154,7 @@ impl Portal {
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
-        if !self.confirmed(user) {
+        if !self.confirmed(user, now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let existing = self.db.passkeys_of(user.online_user_id).await?;
@@ -224,7 +209,7 @@ impl Portal {
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
-        if !self.confirmed(user) {
+        if !self.confirmed(user, now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let state = match self
@@ -337,18 +322,24 @@ impl Portal {
         id: i64,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        if !self.confirmed(user) {
+        if !self.confirmed(user, now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let Some(name) = self.db.delete_passkey(user.online_user_id, id).await? else {
             return Ok(passkey_refused(PasskeyRefusal::NotFound));
         };
+        // Whoever signed in with it is signed out with it; this session, confirmed a moment ago,
+        // stays.
+        let ended = self
+            .db
+            .delete_sessions_of_passkey(id, &user.id_hash)
+            .await?;
         self.audit(
             client,
             "passkey_removed",
             Some(user.online_user_id),
             None,
-            "",
+            &format!("sessions_ended={ended}"),
         )
         .await;
         self.notify_member(
@@ -387,6 +378,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<(String, PasskeySignedIn)>> {
         let refused = |r| Ok(Reply::Refused(Refusal::Passkey(r)));
+        let now = now();
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
@@ -455,7 +447,7 @@ impl Portal {
             sign_count: i64::from(result.counter()),
             backup_eligible: result.backup_eligible(),
             backup_state: result.backup_state(),
-            at: now(),
+            at: now,
         };
         if !self.db.record_passkey_use(&used).await? {
             let detail = format!("stored>={}, presented={}", row.sign_count, result.counter());
@@ -467,7 +459,7 @@ impl Portal {
             return refused(PasskeyRefusal::NotRecognised);
         };
         let login_key = UserId::login_key(&user.display_user_id);
-        if user.held {
+        if user.held() {
             self.audit(
                 client,
                 "sign_in_refused_held",
@@ -478,9 +470,9 @@ impl Portal {
             .await;
             return Ok(Reply::Refused(Refusal::Held));
         }
-        let password_locked = self.password_locked(&user.display_user_id).await?;
+        let password_locked = self.password_locked(&user.display_user_id, now).await?;
         let token = self
-            .open_session(user.id, SignInMethod::Passkey, client)
+            .open_session(user.id, SignInMethod::Passkey, Some(row.id), client, now)
             .await?;
         let detail = if password_locked {
             "passkey; password locked"

@@ -10,7 +10,9 @@ use portal_domain::money::parse_amount;
 use portal_domain::payments::{
     self, Charge, ChargePlan, Due, PlanChoice, PlanKind, cutoff, first_open_payment,
 };
-use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
+use portal_domain::period::{
+    BillingCycle, iso_date, parse_iso_date, secs_to_tokyo_midnight, tokyo_date,
+};
 use time::Date;
 
 use crate::store::payments::{NewPlan, PlanLine};
@@ -422,19 +424,15 @@ impl Portal {
         if let Err(retry_after_secs) = self.limits.spending_checks.check(&user.member_id) {
             return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));
         }
-        const DAY: i64 = 86_400;
-        let at = now();
-        let (today_count, oldest) = self
-            .db
-            .audit_count_since(SPENDING_CHECKED, user.online_user_id, at - DAY)
-            .await?;
-        if today_count >= self.config.rate.spending_checks_per_member_per_day {
-            let retry_after_secs = oldest.map_or(DAY, |o| o + DAY - at).max(1);
-            return Ok(Reply::Refused(Refusal::RateLimited {
-                retry_after_secs: u64::try_from(retry_after_secs).unwrap_or(1),
-            }));
+        let now = now();
+        let today = tokyo_date(now);
+        // Taken before the answer, so parallel checks cannot pass the day's limit together.
+        let day_key = format!("spending:{}:{today}", user.online_user_id);
+        let per_day = self.config.rate.spending_checks_per_member_per_day;
+        if self.db.take_use(&day_key, per_day, now).await?.is_none() {
+            let retry_after_secs = u64::try_from(secs_to_tokyo_midnight(now)).unwrap_or(1);
+            return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));
         }
-        let today = tokyo_date(now());
         let Some(account) = self.payment_account(account_id, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };

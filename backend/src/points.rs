@@ -195,6 +195,10 @@ impl Portal {
                 new.item = Some(item.code);
             }
             UseRequest::Transfer { partner, points } => {
+                // Points leaving for another program cannot be called back: a fresh confirmation.
+                if !self.confirmed(user, at) {
+                    return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
+                }
                 let units = match points::transfer_units(self.ratio(*partner), *points) {
                     Ok(units) => units,
                     Err(p) => return Ok(Reply::Invalid(vec![(Field::Points, Problem::Points(p))])),
@@ -273,6 +277,10 @@ impl Portal {
                 )]));
             }
         };
+        // The linked number is where transfers go: changing it needs a fresh confirmation.
+        if !self.confirmed(user, now()) {
+            return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
+        }
         let Some(account_id) = self.held_account(user).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };

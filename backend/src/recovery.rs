@@ -8,6 +8,7 @@ use portal_domain::otp::{
 };
 
 use crate::crypto::{random_code, random_token, same_digest, token_hash};
+use crate::guards::login_guard;
 use crate::identity::IdentityForm;
 use crate::registration::NewCredentials;
 use crate::store::auth::FlowRow;
@@ -223,28 +224,32 @@ impl Portal {
         let (Some(code_mac), Some(sent_at)) = (flow.code_mac.as_deref(), flow.code_sent_at) else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
+        let now = now();
         let state = CodeState {
             sent_at,
-            wrong_attempts: u32::try_from(flow.code_wrong).unwrap_or(u32::MAX),
+            entries: u32::try_from(flow.code_entries).unwrap_or(u32::MAX),
             used: flow.code_used_at.is_some(),
         };
-        if let Err(refusal) = code_usable(&state, now(), &policy) {
+        // On the copy read above: only a shortcut. The reservation below is what holds.
+        if let Err(refusal) = code_usable(&state, now, &policy) {
             return Ok(Reply::Refused(Refusal::Code(refusal)));
         }
+        // Each entry takes one of the code's allowed entries before it is compared, in one
+        // statement, so parallel guesses compare at most `max_wrong` codes.
+        let Some(entries) = self
+            .db
+            .reserve_code_entry(flow_hash, policy.max_wrong)
+            .await?
+        else {
+            return Ok(Reply::Refused(Refusal::Code(CodeRefusal::TooManyAttempts)));
+        };
         if !same_digest(code_mac, &self.keys.one_time_code_mac(flow_hash, &typed)) {
-            let refusal = match self
-                .db
-                .count_wrong_code(flow_hash, policy.max_wrong)
-                .await?
-            {
-                Some(wrong) => after_wrong_entry(wrong, &policy),
-                None => CodeRefusal::TooManyAttempts,
-            };
             self.audit(client, "code_wrong", None, None, &flow.purpose)
                 .await;
+            let refusal = after_wrong_entry(entries, &policy);
             return Ok(Reply::Refused(Refusal::Code(refusal)));
         }
-        if !self.db.use_flow_code(flow_hash, now()).await? {
+        if !self.db.use_flow_code(flow_hash, now).await? {
             return Ok(Reply::Refused(Refusal::Code(CodeRefusal::AlreadyUsed)));
         }
         self.audit(client, "code_verified", None, None, &flow.purpose)
@@ -326,8 +331,8 @@ impl Portal {
         self.db
             .set_password_hash(owner.online_user_id, hash, now)
             .await?;
-        let was_locked = self.password_locked(owner.display_user_id).await?;
-        self.db.clear_sign_in_failures(&login_key, now).await?;
+        let was_locked = self.password_locked(owner.display_user_id, now).await?;
+        self.clear_guard(&login_guard(&login_key), now).await?;
         let ended = match keep {
             Some(keep) => {
                 self.db
@@ -344,7 +349,8 @@ impl Portal {
             self.audit(client, "unlocked", who, Some(&login_key), "online")
                 .await;
         }
-        self.notify_password_changed(owner.member_id).await
+        self.notify_password_changed(owner.member_id, owner.online_user_id)
+            .await
     }
 }
 

@@ -1,9 +1,10 @@
 //! Online registration (R1–R3): prove the card, then choose a user ID and a password.
 
 use portal_domain::api::{Field, Problem, Refusal, Reply};
-use portal_domain::credentials::{UserId, password_problems};
+use portal_domain::credentials::{UserId, password_problems, password_strength};
 
 use crate::crypto::{random_token, token_hash};
+use crate::guards::login_guard;
 use crate::identity::IdentityForm;
 use crate::sessions::SignInMethod;
 use crate::store::is_unique_violation;
@@ -45,6 +46,26 @@ impl Portal {
             )
             .await?;
         Ok(Reply::Done(token))
+    }
+
+    /// The strength meter's score for a password being typed, off the async threads; `None` when
+    /// the address asks more often than anyone types.
+    pub async fn password_strength(
+        &self,
+        password: String,
+        user_id: String,
+        client: &Client,
+    ) -> PortalResult<Option<u8>> {
+        if self.limits.strength.check(&client.addr).is_err() {
+            return Ok(None);
+        }
+        if password.chars().count() > self.config.password.max_len {
+            return Ok(Some(0));
+        }
+        let score = tokio::task::spawn_blocking(move || password_strength(&password, &[&user_id]))
+            .await
+            .unwrap_or(0);
+        Ok(Some(score))
     }
 
     /// The problems with a chosen user ID and password, checked by the configured policy.
@@ -112,6 +133,21 @@ impl Portal {
         {
             return Ok(Reply::Refused(Refusal::AlreadyRegistered));
         }
+        // Whether an ID is taken tells which IDs exist: the look-ups are limited per address and
+        // per registration, so the form cannot be used to list members' IDs.
+        let now = now();
+        if let Err(wait) = self.limits.user_id_taken.check(&client.addr) {
+            return Ok(Reply::Refused(Refusal::RateLimited {
+                retry_after_secs: wait,
+            }));
+        }
+        let per_flow = self.config.rate.user_id_taken_per_registration;
+        let flow_key = format!("user_id_lookup:{flow_hash}");
+        if self.db.take_use(&flow_key, per_flow, now).await?.is_none() {
+            return Ok(Reply::Refused(Refusal::RateLimited {
+                retry_after_secs: u64::try_from(self.config.flow_ttl_secs).unwrap_or(1),
+            }));
+        }
         if self
             .db
             .online_user_by_login(user_id.as_str())
@@ -121,7 +157,6 @@ impl Portal {
             return Ok(Reply::Refused(Refusal::UserIdTaken));
         }
         let hash = self.passwords.hash(new.password).await?;
-        let now = now();
         let online_user_id = match self
             .db
             .create_online_user(
@@ -152,8 +187,7 @@ impl Portal {
         };
         self.db.complete_flow(&flow_hash, now).await?;
         // Failures counted against this ID before it existed do not carry over to its owner.
-        self.db
-            .clear_sign_in_failures(user_id.as_str(), now)
+        self.clear_guard(&login_guard(user_id.as_str()), now)
             .await?;
         self.audit(
             client,
@@ -174,7 +208,7 @@ impl Portal {
         )
         .await?;
         let token = self
-            .open_session(online_user_id, SignInMethod::Password, client)
+            .open_session(online_user_id, SignInMethod::Password, None, client, now)
             .await?;
         self.audit(
             client,

@@ -4,8 +4,10 @@
 
 use cookie::{Cookie, SameSite};
 use portal_domain::api::SessionView;
+use portal_domain::session::{SessionPolicy, SessionState, session_state};
 
 use crate::crypto::{random_token, token_hash};
+use crate::store::auth::NewSession;
 use crate::{Client, Portal, PortalResult, now};
 
 pub const SESSION_COOKIE: &str = "portal_session";
@@ -89,26 +91,36 @@ impl Portal {
         self.cookie(name, String::new(), 0)
     }
 
+    pub(crate) fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle_secs: self.config.session_idle_secs,
+            max_secs: self.config.session_max_secs,
+        }
+    }
+
     /// Starts a session with a fresh id; returns the token for the cookie. A password sign-in
-    /// counts as a confirmation; a passkey sign-in does not.
+    /// counts as a confirmation; a passkey sign-in does not, and is tied to its passkey so that
+    /// removing the passkey ends it.
     pub(crate) async fn open_session(
         &self,
         online_user_id: i64,
         method: SignInMethod,
+        passkey_id: Option<i64>,
         client: &Client,
+        now: i64,
     ) -> PortalResult<String> {
         let token = random_token();
-        let now = now();
         let confirmed_at = (method == SignInMethod::Password).then_some(now);
         self.db
-            .create_session(
-                &token_hash(&token),
+            .create_session(&NewSession {
+                id_hash: &token_hash(&token),
                 online_user_id,
                 now,
-                &client.addr,
-                method.as_str(),
+                client_addr: &client.addr,
+                method: method.as_str(),
                 confirmed_at,
-            )
+                passkey_id,
+            })
             .await?;
         Ok(token)
     }
@@ -121,9 +133,13 @@ impl Portal {
             return Ok(None);
         };
         let now = now();
-        if now - row.last_seen_at > self.config.session_idle_secs
-            || now - row.created_at > self.config.session_max_secs
-        {
+        let state = session_state(
+            row.created_at,
+            row.last_seen_at,
+            now,
+            &self.session_policy(),
+        );
+        if state != SessionState::Live {
             self.db.delete_session(&id_hash).await?;
             return Ok(None);
         }
@@ -131,7 +147,7 @@ impl Portal {
             .db
             .online_user_by_id(row.online_user_id)
             .await?
-            .filter(|u| !u.held)
+            .filter(|u| !u.held())
         else {
             self.db.delete_session(&id_hash).await?;
             return Ok(None);
@@ -168,15 +184,16 @@ impl Portal {
         Ok(())
     }
 
-    /// Removes sessions past either limit; run now and then so the table does not grow.
-    pub async fn purge_expired_sessions(&self) -> PortalResult<u64> {
+    /// Removes sessions past either limit and usage counters of past days; run now and then so
+    /// the tables do not grow.
+    pub async fn purge_expired(&self) -> PortalResult<u64> {
         let now = now();
-        Ok(self
+        let policy = self.session_policy();
+        let sessions = self
             .db
-            .delete_expired_sessions(
-                now - self.config.session_idle_secs,
-                now - self.config.session_max_secs,
-            )
-            .await?)
+            .delete_expired_sessions(now - policy.idle_secs, now - policy.max_secs)
+            .await?;
+        let counters = self.db.purge_usage_counters(now - 2 * 86_400).await?;
+        Ok(sessions + counters)
     }
 }

@@ -1,12 +1,32 @@
 //! ID/password sign-in with lockout (R4, R11).
 
 use portal_domain::api::{Field, Problem, Refusal, Reply};
-use portal_domain::credentials::UserId;
+use portal_domain::credentials::{PasswordProblem, UserId, UserIdError};
+use portal_domain::lockout::{Refused, Settled};
 
+use crate::guards::login_guard;
 use crate::sessions::SignInMethod;
 use crate::{Client, Portal, PortalResult, now};
 
 impl Portal {
+    /// What is wrong with a typed user ID and password before anything is counted or stored: both
+    /// present, and neither longer than any account's could be.
+    pub(crate) fn sign_in_problems(&self, user_id: &str, password: &str) -> Vec<(Field, Problem)> {
+        let mut problems = Vec::new();
+        let typed = user_id.trim();
+        if typed.is_empty() {
+            problems.push((Field::UserId, Problem::Required));
+        } else if typed.len() > self.config.user_id.max_len {
+            problems.push((Field::UserId, Problem::UserId(UserIdError::TooLong)));
+        }
+        if password.is_empty() {
+            problems.push((Field::Password, Problem::Required));
+        } else if password.chars().count() > self.config.password.max_len {
+            problems.push((Field::Password, Problem::Password(PasswordProblem::TooLong)));
+        }
+        problems
+    }
+
     /// Checks a user ID and password. On success returns a new session token.
     ///
     /// An unknown ID is treated exactly like a known one: its failures are counted and locked under
@@ -17,17 +37,12 @@ impl Portal {
         password: &str,
         client: &Client,
     ) -> PortalResult<Reply<String>> {
+        let problems = self.sign_in_problems(user_id, password);
+        if !problems.is_empty() {
+            return Ok(Reply::Invalid(problems));
+        }
+        let now = now();
         let login_key = UserId::login_key(user_id);
-        let mut missing = Vec::new();
-        if login_key.is_empty() {
-            missing.push((Field::UserId, Problem::Required));
-        }
-        if password.is_empty() {
-            missing.push((Field::Password, Problem::Required));
-        }
-        if !missing.is_empty() {
-            return Ok(Reply::Invalid(missing));
-        }
         if let Err(wait) = self.limits.sign_in.check(&client.addr) {
             self.audit(client, "sign_in_rate_limited", None, Some(&login_key), "")
                 .await;
@@ -35,33 +50,35 @@ impl Portal {
                 retry_after_secs: wait,
             }));
         }
-        let max = self.config.lockout.max_failures;
         let user = self.db.online_user_by_login(&login_key).await?;
-        let user_id_num = user.as_ref().map(|u| u.id);
-        let Some(failures) = self
-            .db
-            .reserve_sign_in_attempt(&login_key, max, now())
-            .await?
-        else {
-            self.audit(
-                client,
-                "sign_in_refused_locked",
-                user_id_num,
-                Some(&login_key),
-                "",
-            )
-            .await;
-            return Ok(Reply::Refused(Refusal::Locked));
-        };
+        let user_num = user.as_ref().map(|u| u.id);
+        let guard = login_guard(&login_key);
+        let policy = self.config.lockout.guard();
+        match self.reserve_attempt(&guard, &policy, now).await? {
+            Ok(()) => {}
+            Err(Refused::Locked { .. }) => {
+                self.audit(
+                    client,
+                    "sign_in_refused_locked",
+                    user_num,
+                    Some(&login_key),
+                    "",
+                )
+                .await;
+                return Ok(Reply::Refused(Refusal::Locked));
+            }
+            Err(Refused::Busy) => return Ok(Reply::Refused(Refusal::TryAgain)),
+        }
         let matched = self
             .passwords
             .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
             .await?;
-        match user {
-            Some(user) if matched => {
-                self.db.clear_sign_in_failures(&login_key, now()).await?;
+        let right = matched && user.is_some();
+        let settled = self.settle_attempt(&guard, right, &policy, now).await?;
+        match (user, settled) {
+            (Some(user), Settled::Passed) => {
                 // Said only after the right password, so holds cannot be probed for.
-                if user.held {
+                if user.held() {
                     self.audit(
                         client,
                         "sign_in_refused_held",
@@ -73,7 +90,7 @@ impl Portal {
                     return Ok(Reply::Refused(Refusal::Held));
                 }
                 let token = self
-                    .open_session(user.id, SignInMethod::Password, client)
+                    .open_session(user.id, SignInMethod::Password, None, client, now)
                     .await?;
                 self.audit(
                     client,
@@ -85,24 +102,22 @@ impl Portal {
                 .await;
                 Ok(Reply::Done(token))
             }
-            _ => {
-                let detail = format!("failures={failures}");
-                self.audit(
-                    client,
-                    "sign_in_failed",
-                    user_id_num,
-                    Some(&login_key),
-                    &detail,
-                )
-                .await;
-                if failures >= max {
-                    self.audit(client, "locked", user_id_num, Some(&login_key), &detail)
-                        .await;
-                    Ok(Reply::Refused(Refusal::Locked))
-                } else {
-                    Ok(Reply::Refused(Refusal::BadCredentials {
-                        remaining: max - failures,
-                    }))
+            (user, settled) => {
+                let user_num = user.as_ref().map(|u| u.id);
+                self.audit(client, "sign_in_failed", user_num, Some(&login_key), "")
+                    .await;
+                match settled {
+                    Settled::Failed { remaining } => {
+                        Ok(Reply::Refused(Refusal::BadCredentials { remaining }))
+                    }
+                    _ => {
+                        self.audit(client, "locked", user_num, Some(&login_key), "password")
+                            .await;
+                        if let Some(user) = user {
+                            self.notify_locked(user.member_id).await?;
+                        }
+                        Ok(Reply::Refused(Refusal::Locked))
+                    }
                 }
             }
         }

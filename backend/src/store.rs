@@ -1,7 +1,8 @@
 //! Storage: one SQL text for SQLite and PostgreSQL through sqlx's `Any` driver, each database with its
 //! own migrations. Every integer column is BIGINT (i64), times are Unix seconds, dates ISO text.
 //!
-//! Rules that must hold under concurrency are single statements (a conditional `UPDATE … RETURNING`),
+//! Rules that must hold under concurrency are single statements (a conditional `UPDATE … RETURNING`)
+//! or a compare-and-swap on a version (`guards`),
 //! so they are atomic on both databases without explicit locking.
 
 use std::time::Duration;
@@ -77,6 +78,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 pub mod activity;
 pub mod auth;
 pub mod cards;
+pub mod guards;
 pub mod mail;
 pub mod notices;
 pub mod passkeys;

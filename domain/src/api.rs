@@ -74,6 +74,13 @@ pub enum Refusal {
     },
     /// The password is locked after too many wrong entries.
     Locked,
+    /// Other attempts on the same user ID or card are being checked this moment; nothing is locked.
+    TryAgain,
+    /// Identity checks on this card are stopped after too many wrong ones, right answers too, until
+    /// `until` (Unix seconds).
+    IdentityLocked {
+        until: i64,
+    },
     RateLimited {
         retry_after_secs: u64,
     },
@@ -190,7 +197,8 @@ pub struct HomeView {
     /// ISO date of today in Tokyo.
     pub today: String,
     pub next_statement: Option<NextStatement>,
-    pub points: i64,
+    /// The account's points balance; `None` for a family member (points are the holder's).
+    pub points: Option<i64>,
     /// Signed in with the password: the browser may offer to set up a passkey.
     pub offer_passkey: bool,
     /// Statements that became final lately, newest first.

@@ -12,3 +12,4 @@ pub mod passkey;
 pub mod payments;
 pub mod period;
 pub mod points;
+pub mod session;

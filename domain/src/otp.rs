@@ -26,7 +26,9 @@ impl Default for CodePolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeState {
     pub sent_at: i64,
-    pub wrong_attempts: u32,
+    /// Entries so far, each counted before it was compared; a right one uses the code up, so at
+    /// most `max_wrong` entries means at most `max_wrong` wrong ones.
+    pub entries: u32,
     pub used: bool,
 }
 
@@ -43,7 +45,7 @@ pub fn code_usable(state: &CodeState, now: i64, policy: &CodePolicy) -> Result<(
     if state.used {
         return Err(CodeRefusal::AlreadyUsed);
     }
-    if state.wrong_attempts >= policy.max_wrong {
+    if state.entries >= policy.max_wrong {
         return Err(CodeRefusal::TooManyAttempts);
     }
     if now >= state.sent_at + policy.ttl_secs {
@@ -52,13 +54,13 @@ pub fn code_usable(state: &CodeState, now: i64, policy: &CodePolicy) -> Result<(
     Ok(())
 }
 
-/// The refusal for a wrong entry, given the count of wrong entries including this one.
-pub fn after_wrong_entry(wrong_attempts: u32, policy: &CodePolicy) -> CodeRefusal {
-    if wrong_attempts >= policy.max_wrong {
+/// The refusal for a wrong entry, given the count of entries including this one.
+pub fn after_wrong_entry(entries: u32, policy: &CodePolicy) -> CodeRefusal {
+    if entries >= policy.max_wrong {
         CodeRefusal::TooManyAttempts
     } else {
         CodeRefusal::Wrong {
-            remaining: policy.max_wrong - wrong_attempts,
+            remaining: policy.max_wrong - entries,
         }
     }
 }
@@ -92,7 +94,7 @@ mod tests {
     fn fresh() -> CodeState {
         CodeState {
             sent_at: T0,
-            wrong_attempts: 0,
+            entries: 0,
             used: false,
         }
     }
@@ -133,7 +135,7 @@ mod tests {
         );
         assert_eq!(after_wrong_entry(5, &p), CodeRefusal::TooManyAttempts);
         let state = CodeState {
-            wrong_attempts: 5,
+            entries: 5,
             ..fresh()
         };
         assert_eq!(

@@ -16,6 +16,12 @@ pub fn tokyo_date(unix_secs: i64) -> Date {
     tokyo_datetime(unix_secs).date()
 }
 
+/// Seconds until the next midnight in Tokyo, when a day's limits start again.
+pub fn secs_to_tokyo_midnight(unix_secs: i64) -> i64 {
+    const DAY: i64 = 86_400;
+    DAY - (unix_secs + 9 * 3600).rem_euclid(DAY)
+}
+
 pub fn tokyo_datetime(unix_secs: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(unix_secs)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
@@ -243,6 +249,13 @@ mod tests {
             assert_eq!(prev.closing + Duration::days(1), p.start);
             p = prev;
         }
+    }
+
+    #[test]
+    fn a_day_ends_at_midnight_in_tokyo() {
+        // 1_795_273_200 is 2026-11-22 00:00 in Tokyo.
+        assert_eq!(secs_to_tokyo_midnight(1_795_273_200), 86_400);
+        assert_eq!(secs_to_tokyo_midnight(1_795_273_199), 1);
     }
 
     #[test]

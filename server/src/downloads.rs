@@ -71,6 +71,16 @@ pub async fn statement_pdf(
     let Some(user) = member(&portal, &headers).await else {
         return Redirect::to("/?expired=1").into_response();
     };
+    if let Err(wait) = portal.statement_pdf_allowed(&user) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.to_string())],
+            format!(
+                "短時間に明細書のダウンロードが集中しています。{wait}秒ほど待ってからもう一度お試しください。/ Too many statement downloads in a short time. Wait about {wait} seconds and try again."
+            ),
+        )
+            .into_response();
+    }
     match portal.statement_pdf(&user, &query.period).await {
         Ok(Some(pdf)) => {
             let file = format!(

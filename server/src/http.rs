@@ -43,12 +43,18 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
     }
     app.fallback(leptos_axum::file_and_error_handler(shell))
         .layer(CompressionLayer::new().compress_when(static_asset))
-        .layer(middleware::from_fn(refuse_cross_site_calls))
+        .layer(middleware::from_fn_with_state(
+            portal.clone(),
+            refuse_cross_site_calls,
+        ))
         .layer(middleware::from_fn_with_state(
             portal.clone(),
             client_address,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            portal.clone(),
+            security_headers,
+        ))
         .with_state(leptos)
         .layer(axum::Extension(portal))
 }
@@ -72,8 +78,7 @@ fn static_asset(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) 
         })
 }
 
-/// Puts the client address in the request for rate limits and the audit log. `X-Forwarded-For` is
-/// believed only when configured, since any client can send it.
+/// Puts the client address in the request for rate limits and the audit log.
 async fn client_address(
     State(portal): State<Arc<Portal>>,
     mut req: Request,
@@ -83,47 +88,64 @@ async fn client_address(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ci| ci.0.ip().to_string());
-    let forwarded = portal
-        .config
-        .trust_forwarded_for
-        .then(|| {
-            req.headers()
-                .get("x-forwarded-for")?
-                .to_str()
-                .ok()?
-                .split(',')
-                .next()
-                .map(|s| s.trim().to_string())
-        })
-        .flatten();
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|list| forwarded_client(list, portal.config.forwarded_hops));
     let addr = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
     req.extensions_mut().insert(Client { addr });
     next.run(req).await
 }
 
+/// The client address in an `X-Forwarded-For` list behind `hops` trusted proxies: each appends the
+/// address it was called from, so the client is `hops` places from the right. Entries further left
+/// are whatever the client wrote. `None` with no trusted proxy or too short a list.
+fn forwarded_client(list: &str, hops: usize) -> Option<String> {
+    let entries: Vec<&str> = list.split(',').map(str::trim).collect();
+    let at = entries.len().checked_sub(hops)?;
+    (hops > 0)
+        .then(|| entries[at])
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+}
+
 /// Server functions change state, so a browser may call them only from our own pages: the
-/// `Origin` (sent by browsers on every cross-origin POST) must name this host, and Fetch Metadata
-/// must not say cross-site.
-async fn refuse_cross_site_calls(req: Request, next: Next) -> Response {
+/// `Origin` (sent by browsers on every cross-origin POST) must be the portal's public origin, and
+/// Fetch Metadata must not say cross-site.
+async fn refuse_cross_site_calls(
+    State(portal): State<Arc<Portal>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let origin = &portal.config.passkeys.origin;
     if req.uri().path().starts_with("/api/")
         && req.method() != Method::GET
-        && is_cross_site(req.headers())
+        && is_cross_site(req.headers(), origin, portal.config.demo)
     {
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
     next.run(req).await
 }
 
-fn is_cross_site(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+/// Scheme, host and port of `Origin` must be the public origin's. A demo on one machine is also
+/// reached by its address (`127.0.0.1` as well as `localhost`): there the request's own host counts.
+fn is_cross_site(headers: &HeaderMap, public_origin: &str, demo: bool) -> bool {
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-        return origin == "null" || origin_host != host;
+        if origin.eq_ignore_ascii_case(public_origin) {
+            return false;
+        }
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let same_host = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(|rest| Some(rest) == host);
+        return !(demo && same_host);
     }
     headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(State(portal): State<Arc<Portal>>, req: Request, next: Next) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -142,6 +164,12 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    if portal.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     if !static_asset {
         // Pages show personal data: never keep them in a shared or back-button cache.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -203,31 +231,84 @@ mod tests {
         h
     }
 
+    const PUBLIC: &str = "https://portal.example";
+
     #[test]
     fn same_origin_calls_pass_and_cross_site_calls_are_refused() {
-        assert!(!is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "http://localhost:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
+        let cross =
+            |pairs: &[(&'static str, &'static str)]| is_cross_site(&headers(pairs), PUBLIC, false);
+        assert!(!cross(&[
+            ("host", "portal.example"),
+            ("origin", "https://portal.example")
+        ]));
+        assert!(cross(&[
+            ("host", "portal.example"),
             ("origin", "https://evil.example")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "null")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
+        ]));
+        assert!(cross(&[("host", "portal.example"), ("origin", "null")]));
+        assert!(cross(&[
+            ("host", "portal.example"),
             ("sec-fetch-site", "cross-site")
-        ])));
-        assert!(!is_cross_site(&headers(&[
-            ("host", "localhost:3000"),
+        ]));
+        assert!(!cross(&[
+            ("host", "portal.example"),
             ("sec-fetch-site", "same-origin")
-        ])));
+        ]));
         assert!(
-            !is_cross_site(&headers(&[("host", "localhost:3000")])),
+            !cross(&[("host", "portal.example")]),
             "non-browser clients send neither"
+        );
+    }
+
+    #[test]
+    fn the_origin_must_match_in_scheme_host_and_port() {
+        let cross = |origin: &'static str| {
+            is_cross_site(
+                &headers(&[("host", "portal.example"), ("origin", origin)]),
+                PUBLIC,
+                false,
+            )
+        };
+        assert!(cross("http://portal.example"), "another scheme");
+        assert!(cross("https://portal.example:8443"), "another port");
+        assert!(cross("https://portal.example.evil.example"), "another host");
+    }
+
+    #[test]
+    fn a_demo_also_answers_its_own_address() {
+        let h = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000"),
+        ]);
+        assert!(!is_cross_site(&h, "http://localhost:3000", true));
+        assert!(is_cross_site(&h, "http://localhost:3000", false));
+        let evil = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://evil.example"),
+        ]);
+        assert!(is_cross_site(&evil, "http://localhost:3000", true));
+    }
+
+    #[test]
+    fn the_client_is_counted_from_the_right() {
+        // The client wrote "6.6.6.6"; the one proxy appended the address it saw.
+        assert_eq!(
+            forwarded_client("6.6.6.6, 203.0.113.7", 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            forwarded_client("6.6.6.6, 203.0.113.7, 10.0.0.2", 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            forwarded_client("203.0.113.7", 0),
+            None,
+            "no proxy: the header is not believed"
+        );
+        assert_eq!(
+            forwarded_client("203.0.113.7", 2),
+            None,
+            "too short for the proxies configured"
         );
     }
 

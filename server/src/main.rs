@@ -61,8 +61,8 @@ fn spawn_session_purge(portal: Arc<Portal>) {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             every.tick().await;
-            if let Err(e) = portal.purge_expired_sessions().await {
-                tracing::warn!(error = %e, "expired sessions not purged");
+            if let Err(e) = portal.purge_expired().await {
+                tracing::warn!(error = %e, "expired sessions and counters not purged");
             }
         }
     });

@@ -299,6 +299,15 @@ async fn a_passkey_gets_past_a_locked_password_but_not_a_hold(kind: Kind) {
     let (phone, reply) = sign_in_with(&server, &mut key).await;
     assert_eq!(done(reply), json!({ "password_locked": true }));
     assert_eq!(security(&phone).await["password_locked"], true);
+    // The passkey session alone never leaves the lock: it must prove the mailbox first.
+    let new_password = [
+        ("password", "Fresh-Start-2026"),
+        ("password_confirm", "Fresh-Start-2026"),
+    ];
+    assert_eq!(
+        refusal(phone.reply("change_password", &new_password).await),
+        Refusal::ConfirmationNeeded
+    );
     // Adding a passkey from a passkey session needs a confirmation; the locked password cannot
     // give one, a code by e-mail can.
     assert_eq!(

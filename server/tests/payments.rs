@@ -728,6 +728,25 @@ async fn family_members_leave_payments_and_points_to_the_holder(kind: Kind) {
         )
         .await;
     assert!(registered.is_done(), "{registered:?}");
+    // Her home shows her own card's lines and no points: those are the holder's.
+    let home: Value = hanako.call("home", &[]).await;
+    assert_eq!(home["points"], Value::Null);
+    let next = &home["next_statement"];
+    let until = if next["is_final"] == true {
+        next["closing_date"].as_str().unwrap().to_string()
+    } else {
+        home["today"].as_str().unwrap().to_string()
+    };
+    let closing = next["closing_date"].as_str().unwrap();
+    let own = db
+        .count(&format!(
+            "SELECT CAST(COALESCE(SUM(amount_yen), 0) AS BIGINT) FROM transactions
+             WHERE card_id = (SELECT id FROM cards WHERE last_digits = '90013')
+               AND used_on > (SELECT COALESCE(MAX(closing_date), '0000-00-00') FROM statements WHERE account_id = 1 AND closing_date < '{closing}')
+               AND used_on <= '{until}'"
+        ))
+        .await;
+    assert_eq!(next["amount_yen"], own, "{home}");
     let holder_only = Reply::Refused(Refusal::HolderOnly);
     assert_eq!(hanako.reply("payments", &[]).await, holder_only);
     assert_eq!(hanako.reply("points", &[]).await, holder_only);

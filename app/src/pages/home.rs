@@ -164,11 +164,16 @@ fn Home(view: HomeView) -> impl IntoView {
                 <p class="sub">{t("保留中のご利用を含みます", "Includes pending charges")}</p>
             </div>
             {statement}
-            <div class="figure" data-testid="points">
-                <p class="label">{t("メンバーシップ・リワード ポイント", "Membership Rewards points")}</p>
-                <p class="value">{format_points(points)}</p>
-                <p class="sub"><a href="/points">{t("ポイントを使う・移行する", "Use or transfer points")}</a></p>
-            </div>
+            {points
+                .map(|points| {
+                    view! {
+                        <div class="figure" data-testid="points">
+                            <p class="label">{t("メンバーシップ・リワード ポイント", "Membership Rewards points")}</p>
+                            <p class="value">{format_points(points)}</p>
+                            <p class="sub"><a href="/points">{t("ポイントを使う・移行する", "Use or transfer points")}</a></p>
+                        </div>
+                    }
+                })}
         </section>
         <h2>{t("ご利用中のカード", "Your cards")}</h2>
         <ul class="cards">

@@ -14,7 +14,7 @@ use crate::api::{
 };
 use crate::components::{
     FormNotice, NewPasswordFields, Outcome, SubmitButton, TextField, UnavailableNotice,
-    form_outcome, query_value,
+    form_outcome,
 };
 use crate::i18n::{Text, format_moment, t, use_lang};
 use crate::messages;
@@ -85,11 +85,12 @@ fn Settings(
         passkeys,
         confirmation_left_secs,
         password_locked,
-        signed_in_with_passkey,
+        ..
     } = view;
     let confirmed = confirmation_left_secs > 0;
-    // A passkey session whose password is locked may set a new one without confirming.
-    let may_change_password = confirmed || (signed_in_with_passkey && password_locked);
+    // Leaving a lock needs a confirmation like any other change: while the password is locked,
+    // only a code by e-mail can give one, so holding a signed-in device is never enough.
+    let may_change_password = confirmed;
     view! {
         {password_locked
             .then(|| {
@@ -101,9 +102,24 @@ fn Settings(
                                 "Your password is locked. Set a new one to unlock it.",
                             )}
                         </p>
-                        <p>
-                            <a href="/security/password">{t("新しいパスワードを設定する", "Set a new password")}</a>
-                        </p>
+                        {if confirmed {
+                            view! {
+                                <p>
+                                    <a href="/security/password">{t("新しいパスワードを設定する", "Set a new password")}</a>
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <p>
+                                    {t(
+                                        "先に、下の「ワンタイムコードを送信」からメールのコードでご本人確認をしてください。",
+                                        "First confirm it is you with a code by e-mail: use “Send a one-time code” below.",
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }}
                     </div>
                 }
             })}
@@ -449,24 +465,9 @@ fn Confirm(password_locked: bool) -> impl IntoView {
 pub fn ChangePasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let outcome = form_outcome(action.value());
-    let locked = !query_value("locked").is_empty();
     let needs_confirmation = move || outcome.get().refusal() == Some(Refusal::ConfirmationNeeded);
     view! {
         <h1>{t("新しいパスワードの設定", "Set a new password")}</h1>
-        {locked
-            .then(|| {
-                view! {
-                    <div class="notice warn" role="alert">
-                        <strong>{t("パスワードがロックされています", "Your password is locked")}</strong>
-                        <p>
-                            {t(
-                                "パスキーでログインしました。パスワードを続けて間違えたためロックされています。新しいパスワードを設定すると、ロックが解除されます。",
-                                "You signed in with a passkey. Your password was locked after too many wrong entries; set a new one to unlock it.",
-                            )}
-                        </p>
-                    </div>
-                }
-            })}
         <div class="panel">
             <FormNotice outcome>
                 <Show when=needs_confirmation>

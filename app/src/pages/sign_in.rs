@@ -212,7 +212,7 @@ async fn sign_in_with_passkey(autofill: bool) -> Result<PasskeySignedIn, Option<
 /// A full page load into the portal, so every piece of state starts from the new session.
 fn enter(signed_in: PasskeySignedIn) {
     let next = if signed_in.password_locked {
-        "/security/password?locked=1"
+        "/security"
     } else {
         "/home"
     };
@@ -243,6 +243,9 @@ fn PasskeySignIn() -> impl IntoView {
             }
         });
     });
+    // Leaving the page (a password sign-in, a link) withdraws the waiting autofill request: left
+    // pending, it can make a passkey created later on the security page fail.
+    on_cleanup(passkey::cancel_autofill);
     let press = move |_| {
         passkey::cancel_autofill();
         busy.set(true);

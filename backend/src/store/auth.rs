@@ -2,17 +2,35 @@
 
 use super::{Db, DbResult};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OnlineUser {
     pub id: i64,
     pub member_id: i64,
     pub display_user_id: String,
     pub password_hash: String,
-    /// The issuer holds the account (support or the issuer's systems set this).
-    pub held: bool,
+    /// When the issuer put a hold on the account (support or the issuer's systems set this).
+    pub held_at: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+impl OnlineUser {
+    pub fn held(&self) -> bool {
+        self.held_at.is_some()
+    }
+}
+
+pub struct NewSession<'a> {
+    pub id_hash: &'a str,
+    pub online_user_id: i64,
+    pub now: i64,
+    pub client_addr: &'a str,
+    pub method: &'a str,
+    /// Set when the sign-in itself proved the password.
+    pub confirmed_at: Option<i64>,
+    /// The passkey signed in with, if one was.
+    pub passkey_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
     pub online_user_id: i64,
     pub created_at: i64,
@@ -21,62 +39,46 @@ pub struct SessionRow {
     pub confirmed_at: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FlowRow {
     pub purpose: String,
     pub member_id: i64,
     pub expires_at: i64,
     pub code_mac: Option<String>,
     pub code_sent_at: Option<i64>,
-    pub code_wrong: i64,
+    /// Entries of the current code, right or wrong, each counted before it was compared.
+    pub code_entries: i64,
     pub code_sends: i64,
     pub code_used_at: Option<i64>,
     pub completed_at: Option<i64>,
 }
 
-type OnlineUserRow = (i64, i64, String, String, Option<i64>);
-
-fn online_user(
-    (id, member_id, display_user_id, password_hash, held_at): OnlineUserRow,
-) -> OnlineUser {
-    OnlineUser {
-        id,
-        member_id,
-        display_user_id,
-        password_hash,
-        held: held_at.is_some(),
-    }
-}
-
 impl Db {
     pub async fn online_user_by_login(&self, login_key: &str) -> DbResult<Option<OnlineUser>> {
-        let row: Option<OnlineUserRow> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, member_id, display_user_id, password_hash, held_at FROM online_users WHERE login_key = $1",
         )
         .bind(login_key)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(online_user))
+        .await
     }
 
     pub async fn online_user_by_id(&self, id: i64) -> DbResult<Option<OnlineUser>> {
-        let row: Option<OnlineUserRow> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, member_id, display_user_id, password_hash, held_at FROM online_users WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(online_user))
+        .await
     }
 
     pub async fn online_user_by_member(&self, member_id: i64) -> DbResult<Option<OnlineUser>> {
-        let row: Option<OnlineUserRow> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, member_id, display_user_id, password_hash, held_at FROM online_users WHERE member_id = $1",
         )
         .bind(member_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(online_user))
+        .await
     }
 
     /// Fails with a unique violation when the member or the login key already has an account.
@@ -119,97 +121,30 @@ impl Db {
         Ok(())
     }
 
-    /// Takes one attempt slot for a login key: the failure count after taking it, or `None` when the
-    /// key is locked. One conditional UPDATE, so parallel attempts on any number of server processes
-    /// never take more slots than `max_failures`.
-    pub async fn reserve_sign_in_attempt(
-        &self,
-        login_key: &str,
-        max_failures: u32,
-        now: i64,
-    ) -> DbResult<Option<u32>> {
+    pub async fn create_session(&self, new: &NewSession<'_>) -> DbResult<()> {
         sqlx::query(
-            "INSERT INTO login_guards (login_key, failures, updated_at) VALUES ($1, 0, $2)
-             ON CONFLICT (login_key) DO NOTHING",
+            "INSERT INTO sessions (id_hash, online_user_id, created_at, last_seen_at, client_addr, method, confirmed_at, passkey_id)
+             VALUES ($1, $2, $3, $3, $4, $5, $6, $7)",
         )
-        .bind(login_key)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        let row: Option<(i64,)> = sqlx::query_as(
-            "UPDATE login_guards
-             SET failures = failures + 1, updated_at = $2,
-                 locked_at = CASE WHEN failures + 1 >= $3 THEN $2 ELSE locked_at END
-             WHERE login_key = $1 AND failures < $3
-             RETURNING failures",
-        )
-        .bind(login_key)
-        .bind(now)
-        .bind(i64::from(max_failures))
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(f,)| u32::try_from(f).unwrap_or(u32::MAX)))
-    }
-
-    /// The right password, or an unlock: the count starts again.
-    pub async fn clear_sign_in_failures(&self, login_key: &str, now: i64) -> DbResult<()> {
-        sqlx::query("UPDATE login_guards SET failures = 0, locked_at = NULL, updated_at = $2 WHERE login_key = $1")
-            .bind(login_key)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn sign_in_failures(&self, login_key: &str) -> DbResult<u32> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT failures FROM login_guards WHERE login_key = $1")
-                .bind(login_key)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map_or(0, |(f,)| u32::try_from(f).unwrap_or(u32::MAX)))
-    }
-
-    /// `confirmed_at` is set when the sign-in itself proved the password.
-    pub async fn create_session(
-        &self,
-        id_hash: &str,
-        online_user_id: i64,
-        now: i64,
-        client: &str,
-        method: &str,
-        confirmed_at: Option<i64>,
-    ) -> DbResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, online_user_id, created_at, last_seen_at, client_addr, method, confirmed_at) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-        )
-        .bind(id_hash)
-        .bind(online_user_id)
-        .bind(now)
-        .bind(client)
-        .bind(method)
-        .bind(confirmed_at)
+        .bind(new.id_hash)
+        .bind(new.online_user_id)
+        .bind(new.now)
+        .bind(new.client_addr)
+        .bind(new.method)
+        .bind(new.confirmed_at)
+        .bind(new.passkey_id)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRow>> {
-        let row: Option<(i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT online_user_id, created_at, last_seen_at, method, confirmed_at FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(
-            |(online_user_id, created_at, last_seen_at, method, confirmed_at)| SessionRow {
-                online_user_id,
-                created_at,
-                last_seen_at,
-                method,
-                confirmed_at,
-            },
-        ))
+        .await
     }
 
     pub async fn confirm_session(&self, id_hash: &str, now: i64) -> DbResult<()> {
@@ -246,6 +181,17 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Ends the sessions signed in with a passkey (after it was removed) but `keep`. Returns how
+    /// many ended.
+    pub async fn delete_sessions_of_passkey(&self, passkey_id: i64, keep: &str) -> DbResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE passkey_id = $1 AND id_hash <> $2")
+            .bind(passkey_id)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Ends every session of a member (after a password reset). Returns how many ended.
@@ -300,49 +246,13 @@ impl Db {
     }
 
     pub async fn flow(&self, token_hash: &str) -> DbResult<Option<FlowRow>> {
-        type Row = (
-            String,
-            i64,
-            i64,
-            Option<String>,
-            Option<i64>,
-            i64,
-            i64,
-            Option<i64>,
-            Option<i64>,
-        );
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT purpose, member_id, expires_at, code_mac, code_sent_at, code_wrong, code_sends, code_used_at, completed_at
+        sqlx::query_as(
+            "SELECT purpose, member_id, expires_at, code_mac, code_sent_at, code_entries, code_sends, code_used_at, completed_at
              FROM flows WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(
-            |(
-                purpose,
-                member_id,
-                expires_at,
-                code_mac,
-                code_sent_at,
-                code_wrong,
-                code_sends,
-                code_used_at,
-                completed_at,
-            )| {
-                FlowRow {
-                    purpose,
-                    member_id,
-                    expires_at,
-                    code_mac,
-                    code_sent_at,
-                    code_wrong,
-                    code_sends,
-                    code_used_at,
-                    completed_at,
-                }
-            },
-        ))
+        .await
     }
 
     /// Stores a new code for the flow and starts its wrong-entry count again; refuses (false) when
@@ -356,7 +266,7 @@ impl Db {
         max_sends: u32,
     ) -> DbResult<bool> {
         let done = sqlx::query(
-            "UPDATE flows SET code_mac = $2, code_sent_at = $3, code_wrong = 0, code_sends = code_sends + 1
+            "UPDATE flows SET code_mac = $2, code_sent_at = $3, code_entries = 0, code_sends = code_sends + 1
              WHERE token_hash = $1 AND code_used_at IS NULL AND completed_at IS NULL
                AND code_sends < $5 AND (code_sent_at IS NULL OR code_sent_at <= $3 - $4)",
         )
@@ -370,18 +280,20 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Counts one wrong code entry, up to `max_wrong`; the count after it, or `None` when the code
-    /// had already run out of entries.
-    pub async fn count_wrong_code(
+    /// Takes one of the code's entries before it is compared, up to `max_entries`: the count
+    /// including this one, or `None` when the code has no entries left or was used.
+    pub async fn reserve_code_entry(
         &self,
         token_hash: &str,
-        max_wrong: u32,
+        max_entries: u32,
     ) -> DbResult<Option<u32>> {
         let row: Option<(i64,)> = sqlx::query_as(
-            "UPDATE flows SET code_wrong = code_wrong + 1 WHERE token_hash = $1 AND code_wrong < $2 RETURNING code_wrong",
+            "UPDATE flows SET code_entries = code_entries + 1
+             WHERE token_hash = $1 AND code_entries < $2 AND code_used_at IS NULL
+             RETURNING code_entries",
         )
         .bind(token_hash)
-        .bind(i64::from(max_wrong))
+        .bind(i64::from(max_entries))
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(n,)| u32::try_from(n).unwrap_or(u32::MAX)))

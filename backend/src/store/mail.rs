@@ -77,23 +77,6 @@ impl Db {
         Ok(())
     }
 
-    /// How many `event` rows a user has since `since`, and when the oldest of them was.
-    pub async fn audit_count_since(
-        &self,
-        event: &str,
-        online_user_id: i64,
-        since: i64,
-    ) -> DbResult<(i64, Option<i64>)> {
-        sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM audit_log WHERE online_user_id = $1 AND at > $2 AND event = $3",
-        )
-        .bind(online_user_id)
-        .bind(since)
-        .bind(event)
-        .fetch_one(&self.pool)
-        .await
-    }
-
     /// Newest first.
     pub async fn audit_trail(&self, limit: i64) -> DbResult<Vec<AuditRow>> {
         type Row = (i64, String, Option<i64>, Option<String>, String, String);

@@ -159,7 +159,7 @@ impl Server {
             .env("PORTAL_SECRET_KEY", SECRET_KEY)
             .env("PORTAL_RATE_SIGN_IN_PER_MIN", "10000")
             .env("PORTAL_RATE_IDENTITY_PER_MIN", "10000")
-            .env("PORTAL_RATE_IDENTITY_PER_CARD_PER_HOUR", "10000")
+            .env("PORTAL_RATE_PDF_PER_MIN", "10000")
             .env("RUST_LOG", "debug,sqlx=info,hyper=info,h2=info,tower=info")
             .stdout(Stdio::from(out.try_clone().unwrap()))
             .stderr(Stdio::from(out));
