@@ -9,7 +9,7 @@ use portal_domain::api::SessionView;
 
 use leptos::server_fn::ServerFn;
 
-use crate::api::{SignOut, current_session};
+use crate::api::{SessionResource, SignOut, current_session};
 use crate::i18n::{Lang, provide_lang, set_lang, t, use_lang};
 use crate::pages::{
     activity::ActivityPage, home::HomePage, payments::PaymentsPage, points::PointsPage,
@@ -67,7 +67,6 @@ fn send_content_security_policy() {
 
 /// The session as the header sees it, fetched again on every navigation (which also counts as
 /// activity for the idle timeout).
-pub type SessionResource = Resource<Result<Option<SessionView>, crate::api::AppError>>;
 
 #[component]
 pub fn App() -> impl IntoView {

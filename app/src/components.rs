@@ -1,5 +1,5 @@
 //! Pieces every form uses: labelled fields with their errors, the notice that announces a refusal,
-//! the password strength meter, the step indicator.
+//! the password strength meter, the step indicator, and what a page shows when it has no data.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -353,5 +353,39 @@ pub fn NewPasswordFields(outcome: Memo<Outcome>) -> impl IntoView {
             field=Field::PasswordConfirm
             outcome
         />
+    }
+}
+
+/// Without a session: the server answers with a redirect to the sign-in page; in the browser (a
+/// session that just ended, or sign-out under way) a notice with the way back.
+#[component]
+pub fn SignInFirst() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let redirect = view! { <leptos_router::components::Redirect path="/?expired=1" /> };
+    #[cfg(not(feature = "ssr"))]
+    let redirect = ();
+    view! {
+        {redirect}
+        <div class="notice warn" role="status">
+            <p>{t("ログインしてください。", "Please sign in.")}</p>
+            <p>
+                <a href="/">{t("ログインページへ", "Go to the sign-in page")}</a>
+            </p>
+        </div>
+    }
+}
+
+/// A page's data shown by `show`, or what stands in for it: the way back to sign in, the refusal in
+/// words, or that the portal cannot answer.
+pub fn answered<T>(result: Result<Reply<T>, AppError>, show: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(Reply::Done(value)) => show(value),
+        Ok(Reply::Refused(Refusal::SignedOut)) => view! { <SignInFirst /> }.into_any(),
+        Ok(Reply::Refused(r)) => {
+            let lang = use_lang();
+            view! { <p class="notice">{move || messages::refusal(r).get(lang.get())}</p> }
+                .into_any()
+        }
+        _ => view! { <UnavailableNotice /> }.into_any(),
     }
 }

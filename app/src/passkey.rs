@@ -7,6 +7,9 @@ use webauthn_rs_proto::{
     RequestChallengeResponse,
 };
 
+/// Browser storage: this browser already made a passkey, so it is not offered one again.
+pub const PASSKEY_MADE_HERE: &str = "portal.passkey_made_here";
+
 /// Why the browser produced no passkey answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BrowserRefusal {

@@ -10,10 +10,9 @@ use portal_domain::card::masked;
 use portal_domain::money::{format_foreign, format_yen};
 
 use crate::api::{FilterQuery, load_activity_page, load_activity_summary, set_line_note};
-use crate::components::{Outcome, UnavailableNotice};
+use crate::components::{Outcome, SignInFirst, UnavailableNotice};
 use crate::i18n::{format_date, t, use_lang};
 use crate::messages;
-use crate::pages::home::SignInFirst;
 
 fn filter_query() -> Memo<FilterQuery> {
     let query = use_query_map();

@@ -8,9 +8,8 @@ use portal_domain::card::masked;
 use portal_domain::money::{format_points, format_yen};
 
 use crate::api::load_home;
-use crate::components::{UnavailableNotice, query_value};
+use crate::components::{SignInFirst, UnavailableNotice, query_value};
 use crate::i18n::{format_date, t, use_lang};
-use crate::pages::security::PASSKEY_MADE_HERE;
 use crate::passkey;
 
 /// Browser storage: the member said "not now" to the passkey offer on this browser.
@@ -31,25 +30,6 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// Without a session: the server answers with a redirect to the sign-in page; in the browser (a
-/// session that just ended, or sign-out under way) a notice with the way back.
-#[component]
-pub fn SignInFirst() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let redirect = view! { <leptos_router::components::Redirect path="/?expired=1" /> };
-    #[cfg(not(feature = "ssr"))]
-    let redirect = ();
-    view! {
-        {redirect}
-        <div class="notice warn" role="status">
-            <p>{t("ログインしてください。", "Please sign in.")}</p>
-            <p>
-                <a href="/">{t("ログインページへ", "Go to the sign-in page")}</a>
-            </p>
-        </div>
     }
 }
 
@@ -209,7 +189,7 @@ fn PasskeyOffer() -> impl IntoView {
     let shown = RwSignal::new(false);
     Effect::new(move |_| {
         let answered = LocalStorage::get::<bool>(PASSKEY_OFFER_DECLINED).is_ok()
-            || LocalStorage::get::<bool>(PASSKEY_MADE_HERE).is_ok();
+            || LocalStorage::get::<bool>(passkey::PASSKEY_MADE_HERE).is_ok();
         if !answered {
             spawn_local(async move { shown.set(passkey::platform_authenticator().await) });
         }

@@ -12,10 +12,9 @@ use portal_domain::money::format_yen;
 use portal_domain::payments::{INSTALMENT_COUNTS, PlanChoice, PlanKind};
 
 use crate::api::{CheckSpendingPower, change_plan, load_payments, undo_plan};
-use crate::components::{FormNotice, Outcome, form_outcome};
+use crate::components::{FormNotice, Outcome, answered, form_outcome};
 use crate::i18n::{Lang, Text, format_date, t, use_lang};
 use crate::messages;
-use crate::pages::answered;
 
 #[component]
 pub fn PaymentsPage() -> impl IntoView {

@@ -9,10 +9,9 @@ use portal_domain::money::{format_count, format_points, format_yen, parse_amount
 use portal_domain::points::{CATALOG, Partner, TransferStatus, catalog_item};
 
 use crate::api::{AppError, LinkPartner, load_points, use_points};
-use crate::components::{FormNotice, Outcome, form_outcome};
+use crate::components::{FormNotice, Outcome, answered, form_outcome};
 use crate::i18n::{Lang, Text, format_date, format_moment, t, use_lang};
 use crate::messages;
-use crate::pages::answered;
 
 /// How often, and how many times, the page looks again while a transfer waits for its partner.
 const TRANSFER_POLL: std::time::Duration = std::time::Duration::from_secs(2);

@@ -13,16 +13,12 @@ use crate::api::{
     passkey_register_finish, passkey_register_start, send_confirmation_code,
 };
 use crate::components::{
-    FormNotice, NewPasswordFields, Outcome, SubmitButton, TextField, UnavailableNotice,
+    FormNotice, NewPasswordFields, Outcome, SignInFirst, SubmitButton, TextField, UnavailableNotice,
     form_outcome,
 };
 use crate::i18n::{Text, format_moment, t, use_lang};
 use crate::messages;
-use crate::pages::home::SignInFirst;
 use crate::passkey;
-
-/// Browser storage: this browser already made a passkey, so it is not offered one again.
-pub const PASSKEY_MADE_HERE: &str = "portal.passkey_made_here";
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -298,7 +294,7 @@ fn AddPasskey(refresh: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
         spawn_local(async move {
             let result = add_passkey(typed).await;
             if result == Attempt::Added {
-                let _ = LocalStorage::set(PASSKEY_MADE_HERE, true);
+                let _ = LocalStorage::set(passkey::PASSKEY_MADE_HERE, true);
                 refresh();
             }
             attempt.set(result);

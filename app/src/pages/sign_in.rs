@@ -7,8 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 use portal_domain::api::{Field, PasskeySignedIn, Refusal, Reply};
 
-use crate::api::{SignIn, passkey_sign_in_finish, passkey_sign_in_start};
-use crate::app::SessionResource;
+use crate::api::{SessionResource, SignIn, passkey_sign_in_finish, passkey_sign_in_start};
 use crate::components::{FormNotice, TextField, form_outcome, query_value};
 use crate::i18n::{Text, t, use_lang};
 use crate::messages;
