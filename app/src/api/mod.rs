@@ -134,18 +134,18 @@ mod ctx {
     }
 }
 
-mod session;
-mod registration;
-mod recovery;
-mod security;
 mod activity;
 mod payments;
 mod points;
+mod recovery;
+mod registration;
+mod security;
+mod session;
 
-pub use session::*;
-pub use registration::*;
-pub use recovery::*;
-pub use security::*;
 pub use activity::*;
 pub use payments::*;
 pub use points::*;
+pub use recovery::*;
+pub use registration::*;
+pub use security::*;
+pub use session::*;

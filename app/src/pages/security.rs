@@ -13,8 +13,8 @@ use crate::api::{
     passkey_register_finish, passkey_register_start, send_confirmation_code,
 };
 use crate::components::{
-    FormNotice, NewPasswordFields, Outcome, SignInFirst, SubmitButton, TextField, UnavailableNotice,
-    form_outcome,
+    FormNotice, NewPasswordFields, Outcome, SignInFirst, SubmitButton, TextField,
+    UnavailableNotice, form_outcome,
 };
 use crate::i18n::{Text, format_moment, t, use_lang};
 use crate::messages;
