@@ -10,7 +10,7 @@ use portal_domain::api::SessionView;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{SessionResource, SignOut, current_session};
-use crate::i18n::{Lang, provide_lang, set_lang, t, use_lang};
+use crate::i18n::{Lang, provide_lang, provide_policy, set_lang, t, use_lang};
 use crate::pages::{
     activity::ActivityPage, home::HomePage, payments::PaymentsPage, points::PointsPage,
     recover_id::RecoverIdPage, register, reset, security, sign_in::SignInPage,
@@ -72,6 +72,7 @@ fn send_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = provide_lang();
+    provide_policy();
     // Tests and scripts wait for this before clicking: the page is interactive from here on.
     Effect::new(move |_| {
         if let Some(body) = document().body() {

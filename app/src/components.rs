@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use portal_domain::api::{Field, Problem, Refusal, Reply};
 
 use crate::api::AppError;
-use crate::i18n::{Text, t, use_lang};
+use crate::i18n::{Text, t, use_lang, use_policy};
 use crate::messages;
 
 /// What became of the last submission of a form.
@@ -86,7 +86,7 @@ pub fn TextField(
     field: Field,
     outcome: Memo<Outcome>,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] hint: Option<(&'static str, &'static str)>,
+    #[prop(optional, into)] hint: Option<Text>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional, into)] value: String,
@@ -103,11 +103,12 @@ pub fn TextField(
     });
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
+    let has_hint = hint.is_some();
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
             if error.get().is_some() {
@@ -119,7 +120,7 @@ pub fn TextField(
     view! {
         <div class="field">
             <label for=name>{t(label.0, label.1)}</label>
-            {hint.map(|(ja, en)| view! { <p class="hint" id=hint_id.clone()>{t(ja, en)}</p> })}
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{move || text.get(lang.get())}</p> })}
             <input
                 id=name
                 name=name
@@ -327,6 +328,20 @@ pub fn UnavailableNotice() -> impl IntoView {
 }
 
 /// A new password, its strength as typed, and the same again to confirm it.
+/// What a new password needs, with the configured minimum length.
+pub fn password_hint(case_sensitive: bool) -> Text {
+    let min = use_policy().password_min;
+    let (ja, en) = if case_sensitive {
+        ("大文字・小文字は区別します。", " Case-sensitive.")
+    } else {
+        ("", "")
+    };
+    Text::new(
+        format!("{min}文字以上で、英字と数字を両方含めてください。記号も使えます。{ja}"),
+        format!("At least {min} characters with both letters and digits; symbols are welcome.{en}"),
+    )
+}
+
 #[component]
 pub fn NewPasswordFields(outcome: Memo<Outcome>) -> impl IntoView {
     let (password, set_password) = signal(String::new());
@@ -334,10 +349,7 @@ pub fn NewPasswordFields(outcome: Memo<Outcome>) -> impl IntoView {
         <TextField
             name="password"
             label=("新しいパスワード", "New password")
-            hint=(
-                "8文字以上で、英字と数字を両方含めてください。記号も使えます。",
-                "At least 8 characters with both letters and digits; symbols are welcome.",
-            )
+            hint=password_hint(false)
             kind="password"
             autocomplete="new-password"
             field=Field::Password

@@ -3,6 +3,7 @@
 //! cookie so the server renders the page in the same language the browser will hydrate.
 
 use leptos::prelude::*;
+use portal_domain::api::PolicyView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -42,6 +43,12 @@ impl Lang {
 pub struct Text {
     pub ja: String,
     pub en: String,
+}
+
+impl From<(&str, &str)> for Text {
+    fn from((ja, en): (&str, &str)) -> Self {
+        Text::new(ja, en)
+    }
 }
 
 impl Text {
@@ -97,6 +104,29 @@ pub fn provide_lang() -> RwSignal<Lang> {
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
     lang
+}
+
+/// The issuer's limits, as the server knows them: computed on the server, carried in the page and
+/// read back by the wasm while it hydrates, so both render the same numbers.
+pub fn provide_policy() {
+    let policy = leptos::prelude::SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<std::sync::Arc<portal_backend::Portal>>()
+                .map(|portal| portal.policy())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            PolicyView::default()
+        }
+    })
+    .into_inner();
+    provide_context(policy);
+}
+
+pub fn use_policy() -> PolicyView {
+    use_context::<PolicyView>().unwrap_or_default()
 }
 
 pub fn use_lang() -> RwSignal<Lang> {

@@ -1,7 +1,7 @@
 //! The words for every reply code the server sends, in both languages.
 
 use portal_domain::activity::{FilterProblem, MemoProblem};
-use portal_domain::api::{Field, PasskeyRefusal, Problem, Refusal};
+use portal_domain::api::{Field, PasskeyRefusal, PolicyView, Problem, Refusal};
 use portal_domain::card::{CardNumberError, CodeError};
 use portal_domain::credentials::{PasswordProblem, UserIdError};
 use portal_domain::money::format_count;
@@ -12,7 +12,7 @@ use portal_domain::points::{PartnerNumberProblem, PointsProblem};
 
 use crate::passkey::BrowserRefusal;
 
-use crate::i18n::{Lang, Text, format_moment};
+use crate::i18n::{Lang, Text, format_moment, use_policy};
 
 pub fn problem(field: Field, problem: Problem) -> Text {
     match problem {
@@ -93,24 +93,33 @@ pub fn problem(field: Field, problem: Problem) -> Text {
         ),
         Problem::UserId(e) => match e {
             UserIdError::Empty => Text::new("ユーザーIDを入力してください。", "Enter a user ID."),
-            UserIdError::TooShort => Text::new(
-                "ユーザーIDは5文字以上にしてください。",
-                "The user ID needs at least 5 characters.",
-            ),
-            UserIdError::TooLong => Text::new(
-                "ユーザーIDは20文字以内にしてください。",
-                "The user ID can have at most 20 characters.",
-            ),
+            UserIdError::TooShort => {
+                let min = use_policy().user_id_min;
+                Text::new(
+                    format!("ユーザーIDは{min}文字以上にしてください。"),
+                    format!("The user ID needs at least {min} characters."),
+                )
+            }
+            UserIdError::TooLong => {
+                let max = use_policy().user_id_max;
+                Text::new(
+                    format!("ユーザーIDは{max}文字以内にしてください。"),
+                    format!("The user ID can have at most {max} characters."),
+                )
+            }
             UserIdError::InvalidCharacters => Text::new(
                 "ユーザーIDには半角英字と数字のみ使えます（スペース・記号は使えません）。",
                 "Use only letters (A–Z) and digits, without spaces or symbols.",
             ),
         },
         Problem::Password(p) => match p {
-            PasswordProblem::TooShort => Text::new(
-                "パスワードは8文字以上にしてください。",
-                "The password needs at least 8 characters.",
-            ),
+            PasswordProblem::TooShort => {
+                let min = use_policy().password_min;
+                Text::new(
+                    format!("パスワードは{min}文字以上にしてください。"),
+                    format!("The password needs at least {min} characters."),
+                )
+            }
             PasswordProblem::TooLong => {
                 Text::new("パスワードが長すぎます。", "The password is too long.")
             }
@@ -283,18 +292,32 @@ pub fn refusal(refusal: Refusal) -> Text {
             "This step has expired or identity was not checked yet. Please start again.",
         ),
         Refusal::Code(c) => match c {
-            CodeRefusal::Expired => Text::new(
-                "ワンタイムコードの有効期限（10分）が切れました。コードを再送してください。",
-                "The one-time code has expired (it is valid for 10 minutes). Send a new code.",
-            ),
+            CodeRefusal::Expired => {
+                let minutes = PolicyView::minutes(use_policy().code_ttl_secs);
+                Text::new(
+                    format!(
+                        "ワンタイムコードの有効期限（{minutes}分）が切れました。コードを再送してください。"
+                    ),
+                    format!(
+                        "The one-time code has expired (it is valid for {minutes} minutes). Send a new code."
+                    ),
+                )
+            }
             CodeRefusal::AlreadyUsed => Text::new(
                 "このワンタイムコードはすでに使用されています。",
                 "This one-time code has already been used.",
             ),
-            CodeRefusal::TooManyAttempts => Text::new(
-                "ワンタイムコードを5回間違えたため、このコードは使えなくなりました。コードを再送してください。",
-                "The code was entered wrongly 5 times and can no longer be used. Send a new code.",
-            ),
+            CodeRefusal::TooManyAttempts => {
+                let times = use_policy().code_max_entries;
+                Text::new(
+                    format!(
+                        "ワンタイムコードを{times}回間違えたため、このコードは使えなくなりました。コードを再送してください。"
+                    ),
+                    format!(
+                        "The code was entered wrongly {times} times and can no longer be used. Send a new code."
+                    ),
+                )
+            }
             CodeRefusal::Wrong { remaining } => Text::new(
                 format!("ワンタイムコードが正しくありません。あと{remaining}回入力できます。"),
                 format!("The one-time code is not correct. You can try {remaining} more times."),

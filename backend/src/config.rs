@@ -288,7 +288,11 @@ fn passkey_settings(
             .unwrap_or(host),
         origin,
         ceremony_secs: number(vars, "PORTAL_PASSKEY_CEREMONY_SECS", 300)?,
-        confirmation_secs: number(vars, "PORTAL_CONFIRMATION_SECS", 300)?,
+        confirmation_secs: number(
+            vars,
+            "PORTAL_CONFIRMATION_SECS",
+            portal_domain::passkey::CONFIRMATION_SECS,
+        )?,
     })
 }
 

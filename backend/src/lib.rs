@@ -124,6 +124,21 @@ impl Portal {
         Ok(portal)
     }
 
+    /// The limits the screens state.
+    pub fn policy(&self) -> portal_domain::api::PolicyView {
+        let c = &self.config;
+        portal_domain::api::PolicyView {
+            user_id_min: c.user_id.min_len,
+            user_id_max: c.user_id.max_len,
+            password_min: c.password.min_len,
+            code_digits: c.codes.digits,
+            code_ttl_secs: c.codes.ttl_secs,
+            code_max_entries: c.codes.max_wrong,
+            code_resend_secs: c.codes.resend_after_secs,
+            confirmation_secs: c.passkeys.confirmation_secs,
+        }
+    }
+
     async fn audit(
         &self,
         client: &Client,

@@ -154,6 +154,45 @@ impl<T> Reply<T> {
     }
 }
 
+/// The issuer's configured limits that screens state ("8文字以上", "10分"), so the words never
+/// contradict the rules that run. Rendered into the page by the server and read back by the wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyView {
+    pub user_id_min: usize,
+    pub user_id_max: usize,
+    pub password_min: usize,
+    pub code_digits: u32,
+    pub code_ttl_secs: i64,
+    pub code_max_entries: u32,
+    pub code_resend_secs: i64,
+    pub confirmation_secs: i64,
+}
+
+impl Default for PolicyView {
+    fn default() -> Self {
+        let user_id = crate::credentials::UserIdPolicy::default();
+        let password = crate::credentials::PasswordPolicy::default();
+        let codes = crate::otp::CodePolicy::default();
+        Self {
+            user_id_min: user_id.min_len,
+            user_id_max: user_id.max_len,
+            password_min: password.min_len,
+            code_digits: codes.digits,
+            code_ttl_secs: codes.ttl_secs,
+            code_max_entries: codes.max_wrong,
+            code_resend_secs: codes.resend_after_secs,
+            confirmation_secs: crate::passkey::CONFIRMATION_SECS,
+        }
+    }
+}
+
+impl PolicyView {
+    /// Whole minutes, rounded up, for words such as "有効期限は10分".
+    pub fn minutes(secs: i64) -> i64 {
+        (secs + 59) / 60
+    }
+}
+
 /// The signed-in member, as the page header needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How long a confirmation allows sensitive changes unless the issuer sets otherwise.
+pub const CONFIRMATION_SECS: i64 = 300;
+
 /// Longest name a member can give a passkey, in characters.
 pub const NAME_MAX_CHARS: usize = 40;
 

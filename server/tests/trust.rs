@@ -401,3 +401,23 @@ async fn secure_cookies_and_hsts_when_served_over_https(kind: Kind) {
     assert_eq!(res.status(), 403);
 }
 on_both_databases!(https, secure_cookies_and_hsts_when_served_over_https);
+
+async fn screens_state_the_configured_policy(kind: Kind) {
+    let db = TestDb::new(kind, "policy").await;
+    let server = Server::start_with(
+        &db,
+        &[("PORTAL_USER_ID_MIN", "6"), ("PORTAL_PASSWORD_MIN", "10")],
+    )
+    .await;
+    let page = server
+        .browser()
+        .get("/register/account")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("半角英数字6〜20文字"), "{page}");
+    assert!(page.contains("10文字以上で、英字と数字を両方含めてください"));
+    assert!(!page.contains("8文字以上"));
+}
+on_both_databases!(policy, screens_state_the_configured_policy);

@@ -6,9 +6,9 @@ use portal_domain::api::{Field, Refusal};
 use crate::api::{RegisterAccount, RegisterCard};
 use crate::components::{
     FormNotice, IdentityFields, REGISTRATION_STEPS, Steps, StrengthMeter, SubmitButton, TextField,
-    form_outcome, query_value,
+    form_outcome, password_hint, query_value,
 };
-use crate::i18n::t;
+use crate::i18n::{Text, t, use_policy};
 
 #[component]
 pub fn CardStep() -> impl IntoView {
@@ -47,6 +47,7 @@ pub fn AccountStep() -> impl IntoView {
     let (password, set_password) = signal(String::new());
     let user_id = RwSignal::new(query_value("user_id"));
     let expired = move || outcome.get().refusal() == Some(Refusal::FlowExpired);
+    let policy = use_policy();
     view! {
         <h1>{t("ユーザーIDとパスワードの登録", "Choose your user ID and password")}</h1>
         <Steps current=2 steps=REGISTRATION_STEPS />
@@ -62,12 +63,12 @@ pub fn AccountStep() -> impl IntoView {
                 <TextField
                     name="user_id"
                     label=("ユーザーID", "User ID")
-                    hint=(
-                        "半角英数字5〜20文字。大文字・小文字は区別しません。",
-                        "5–20 letters and digits. Upper and lower case are the same.",
+                    hint=Text::new(
+                        format!("半角英数字{}〜{}文字。大文字・小文字は区別しません。", policy.user_id_min, policy.user_id_max),
+                        format!("{}–{} letters and digits. Upper and lower case are the same.", policy.user_id_min, policy.user_id_max),
                     )
                     autocomplete="username"
-                    maxlength=20
+                    maxlength=u32::try_from(policy.user_id_max).unwrap_or(u32::MAX)
                     field=Field::UserId
                     outcome
                     value=user_id.get_untracked()
@@ -76,10 +77,7 @@ pub fn AccountStep() -> impl IntoView {
                 <TextField
                     name="password"
                     label=("パスワード", "Password")
-                    hint=(
-                        "8文字以上で、英字と数字を両方含めてください。記号も使えます。大文字・小文字は区別します。",
-                        "At least 8 characters with both letters and digits; symbols are welcome. Case-sensitive.",
-                    )
+                    hint=password_hint(true)
                     kind="password"
                     autocomplete="new-password"
                     field=Field::Password

@@ -2,14 +2,14 @@
 //! new password, which also unlocks the account.
 
 use leptos::prelude::*;
-use portal_domain::api::{Field, Refusal, Reply};
+use portal_domain::api::{Field, PolicyView, Refusal, Reply};
 
 use crate::api::{ResetFinish, ResetResend, ResetStart, ResetVerify, reset_status};
 use crate::components::{
     FormNotice, IdentityFields, NewPasswordFields, Outcome, RESET_STEPS, Steps, SubmitButton,
     TextField, form_outcome,
 };
-use crate::i18n::{t, use_lang};
+use crate::i18n::{t, use_lang, use_policy};
 use crate::messages;
 
 #[component]
@@ -49,6 +49,12 @@ pub fn CodeStep() -> impl IntoView {
     let outcome = form_outcome(verify.value());
     let status = Resource::new(|| (), |_| reset_status());
     let lang = use_lang();
+    let policy = use_policy();
+    let (digits, minutes) = (
+        policy.code_digits,
+        PolicyView::minutes(policy.code_ttl_secs),
+    );
+    let resend_secs = policy.code_resend_secs;
     let resent = move || match resend.value().get() {
         Some(Ok(Reply::Done(_))) => Some(Ok(())),
         Some(Ok(Reply::Refused(r))) => Some(Err(messages::refusal(r))),
@@ -70,8 +76,8 @@ pub fn CodeStep() -> impl IntoView {
                                         {move || {
                                             lang.get()
                                                 .pick(
-                                                    format!("{} にワンタイムコード（6桁）を送りました。有効期限は10分です。", sent.email_hint),
-                                                    format!("We sent a 6-digit code to {}. It is valid for 10 minutes.", sent.email_hint),
+                                                    format!("{} にワンタイムコード（{digits}桁）を送りました。有効期限は{minutes}分です。", sent.email_hint),
+                                                    format!("We sent a {digits}-digit code to {}. It is valid for {minutes} minutes.", sent.email_hint),
                                                 )
                                         }}
                                     </p>
@@ -122,7 +128,13 @@ pub fn CodeStep() -> impl IntoView {
             </div>
             <ActionForm action=resend>
                 <button class="secondary" type="submit" disabled=move || resend.pending().get()>
-                    {t("コードを再送する（60秒後から）", "Send a new code (after 60 seconds)")}
+                    {move || {
+                        lang.get()
+                            .pick(
+                                format!("コードを再送する（{resend_secs}秒後から）"),
+                                format!("Send a new code (after {resend_secs} seconds)"),
+                            )
+                    }}
                 </button>
             </ActionForm>
         </div>

@@ -5,7 +5,7 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
-use portal_domain::api::{Field, PasskeyView, Refusal, Reply, SecurityView};
+use portal_domain::api::{Field, PasskeyView, PolicyView, Refusal, Reply, SecurityView};
 use portal_domain::passkey::passkey_name;
 
 use crate::api::{
@@ -16,7 +16,7 @@ use crate::components::{
     FormNotice, NewPasswordFields, Outcome, SignInFirst, SubmitButton, TextField,
     UnavailableNotice, form_outcome,
 };
-use crate::i18n::{Text, format_moment, t, use_lang};
+use crate::i18n::{Text, format_moment, t, use_lang, use_policy};
 use crate::messages;
 use crate::passkey;
 
@@ -46,19 +46,28 @@ pub fn SecurityPage() -> impl IntoView {
 fn ArrivalNotice() -> impl IntoView {
     let query = use_query_map();
     let lang = use_lang();
+    let policy = use_policy();
     let notice = move || {
         let query = query.read();
-        let (ja, en) = if query.get("password_changed").is_some() {
+        let minutes = PolicyView::minutes(policy.confirmation_secs);
+        let (ja, en): (String, String) = if query.get("password_changed").is_some() {
             (
-                "パスワードを変更しました。ロックは解除されています。",
-                "Your password has been changed and the account is unlocked.",
+                "パスワードを変更しました。ロックは解除されています。".into(),
+                "Your password has been changed and the account is unlocked.".into(),
             )
         } else if query.get("removed").is_some() {
-            ("パスキーを削除しました。", "The passkey has been removed.")
+            (
+                "パスキーを削除しました。".into(),
+                "The passkey has been removed.".into(),
+            )
         } else if query.get("confirmed").is_some() {
             (
-                "ご本人確認ができました。5分間、パスキーの追加・削除ができます。",
-                "Thank you. For the next 5 minutes you can add and remove passkeys.",
+                format!(
+                    "ご本人確認ができました。{minutes}分間、パスキーの追加・削除、パスワードの変更、ポイント移行などができます。"
+                ),
+                format!(
+                    "Thank you. For the next {minutes} minutes you can add and remove passkeys, change your password, transfer points and more."
+                ),
             )
         } else {
             return None;
@@ -382,6 +391,7 @@ async fn add_passkey(name: String) -> Attempt {
 #[component]
 fn Confirm(password_locked: bool) -> impl IntoView {
     let lang = use_lang();
+    let minutes = PolicyView::minutes(use_policy().confirmation_secs);
     let by_password = ServerAction::<ConfirmPassword>::new();
     let by_code = ServerAction::<ConfirmCode>::new();
     let send = Action::new(|_: &()| send_confirmation_code());
@@ -397,10 +407,13 @@ fn Confirm(password_locked: bool) -> impl IntoView {
         <div class="confirm">
             <h3>{t("ご本人確認", "Confirm it is you")}</h3>
             <p>
-                {t(
-                    "パスキーの追加・削除の前に、パスワードまたはメールのワンタイムコードでご本人確認をお願いします（5分間有効）。",
-                    "Before adding or removing a passkey, confirm it is you with your password or a one-time code by e-mail (valid for 5 minutes).",
-                )}
+                {move || {
+                    lang.get()
+                        .pick(
+                            format!("パスキーの追加・削除やパスワードの変更の前に、パスワードまたはメールのワンタイムコードでご本人確認をお願いします（{minutes}分間有効）。"),
+                            format!("Before adding or removing a passkey or changing your password, confirm it is you with your password or a one-time code by e-mail (valid for {minutes} minutes)."),
+                        )
+                }}
             </p>
             {(!password_locked)
                 .then(|| {
