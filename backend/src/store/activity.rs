@@ -20,7 +20,7 @@ pub struct LineQuery {
     pub status: Option<&'static str>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LineRow {
     pub id: i64,
     pub card_id: i64,
@@ -35,7 +35,7 @@ pub struct LineRow {
     pub memo: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StatementRow {
     pub period_start: String,
     pub closing_date: String,
@@ -124,23 +124,9 @@ macro_rules! bind_all {
     }};
 }
 
-/// The columns of a `LineRow`, in the order of `Row`.
+/// The columns of a `LineRow`.
 const LINE_COLUMNS: &str = "t.id, t.card_id, t.used_on, t.posted_on, t.merchant, t.amount_yen, \
      t.foreign_currency, t.foreign_minor, t.status, t.category, t.memo";
-
-type Row = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    String,
-    i64,
-    Option<String>,
-    Option<i64>,
-    String,
-    String,
-    String,
-);
 
 impl Db {
     /// One page of the query, newest first, after `cursor`; one line more than a page tells there
@@ -172,10 +158,9 @@ impl Db {
             "SELECT {LINE_COLUMNS} FROM transactions t WHERE {} ORDER BY t.used_on DESC, t.id DESC LIMIT {limit}",
             c.sql
         );
-        let rows: Vec<Row> = bind_all!(sqlx::query_as(&sql), c.binds)
+        bind_all!(sqlx::query_as(&sql), c.binds)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(line).collect())
+            .await
     }
 
     /// Every line of the query, newest first, as a stream (for downloads). Read a batch at a time
@@ -210,19 +195,23 @@ impl Db {
     pub async fn activity_sums(&self, query: &LineQuery) -> DbResult<Vec<GroupSum>> {
         let c = Conditions::of(query);
         let sql = format!(
-            "SELECT t.card_id, t.category, COUNT(*), CAST(COALESCE(SUM(t.amount_yen), 0) AS BIGINT)
+            "SELECT t.card_id, t.category, COUNT(*) AS count,
+                    CAST(COALESCE(SUM(t.amount_yen), 0) AS BIGINT) AS yen
              FROM transactions t WHERE {} GROUP BY t.card_id, t.category",
             c.sql
         );
-        let rows: Vec<(i64, String, i64, i64)> = bind_all!(sqlx::query_as(&sql), c.binds)
+        let rows: Vec<GroupRow> = bind_all!(sqlx::query_as(&sql), c.binds)
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(card_id, category, count, yen)| GroupSum {
-                card_id,
-                category,
-                sum: Sum { count, yen },
+            .map(|r| GroupSum {
+                card_id: r.card_id,
+                category: r.category,
+                sum: Sum {
+                    count: r.count,
+                    yen: r.yen,
+                },
             })
             .collect())
     }
@@ -256,38 +245,27 @@ impl Db {
 
     /// Newest first.
     pub async fn statements(&self, account_id: i64) -> DbResult<Vec<StatementRow>> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT period_start, closing_date, payment_date, amount_yen FROM statements
              WHERE account_id = $1 ORDER BY closing_date DESC",
         )
         .bind(account_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(period_start, closing_date, payment_date, amount_yen)| StatementRow {
-                    period_start,
-                    closing_date,
-                    payment_date,
-                    amount_yen,
-                },
-            )
-            .collect())
+        .await
     }
 
     /// Fills the search columns of lines stored before they existed. Returns how many.
     pub async fn fill_search_keys(&self) -> DbResult<u64> {
-        let rows: Vec<(i64, String, String)> =
+        let rows: Vec<UnkeyedLine> =
             sqlx::query_as("SELECT id, merchant, memo FROM transactions WHERE merchant_key = ''")
                 .fetch_all(&self.pool)
                 .await?;
         let mut tx = self.pool.begin().await?;
-        for (id, merchant, memo) in &rows {
+        for line in &rows {
             sqlx::query("UPDATE transactions SET merchant_key = $2, memo_key = $3 WHERE id = $1")
-                .bind(id)
-                .bind(search_key(merchant))
-                .bind(search_key(memo))
+                .bind(line.id)
+                .bind(search_key(&line.merchant))
+                .bind(search_key(&line.memo))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -296,32 +274,17 @@ impl Db {
     }
 }
 
-fn line(
-    (
-        id,
-        card_id,
-        used_on,
-        posted_on,
-        merchant,
-        amount_yen,
-        foreign_currency,
-        foreign_minor,
-        status,
-        category,
-        memo,
-    ): Row,
-) -> LineRow {
-    LineRow {
-        id,
-        card_id,
-        used_on,
-        posted_on,
-        merchant,
-        amount_yen,
-        foreign_currency,
-        foreign_minor,
-        status,
-        category,
-        memo,
-    }
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    card_id: i64,
+    category: String,
+    count: i64,
+    yen: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnkeyedLine {
+    id: i64,
+    merchant: String,
+    memo: String,
 }

@@ -7,7 +7,7 @@ use super::points::{PointsEntry, balance_in, lock_account, record_points};
 use super::{Db, DbResult};
 
 /// A card found by its number, with what identity checks compare.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CardHolder {
     pub card_id: i64,
     pub member_id: i64,
@@ -15,7 +15,7 @@ pub struct CardHolder {
     pub birth_date: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Member {
     pub name_ja: String,
     pub name_en: String,
@@ -34,6 +34,23 @@ pub struct CardRow {
     pub family: bool,
 }
 
+/// By column name; `is_family` is an INTEGER 0/1 on both databases.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for CardRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self {
+            card_id: row.try_get("card_id")?,
+            account_id: row.try_get("account_id")?,
+            product_ja: row.try_get("product_ja")?,
+            product_en: row.try_get("product_en")?,
+            holder_ja: row.try_get("holder_ja")?,
+            holder_en: row.try_get("holder_en")?,
+            last_digits: row.try_get("last_digits")?,
+            family: row.try_get::<i64, _>("is_family")? != 0,
+        })
+    }
+}
+
 pub struct NewTransaction<'a> {
     pub account_id: i64,
     pub card_id: i64,
@@ -50,41 +67,27 @@ impl Db {
         &self,
         number_mac: &str,
     ) -> DbResult<Option<CardHolder>> {
-        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
-            "SELECT c.id, c.member_id, c.front_code_mac, m.birth_date
+        sqlx::query_as(
+            "SELECT c.id AS card_id, c.member_id, c.front_code_mac, m.birth_date
              FROM cards c JOIN members m ON m.id = c.member_id WHERE c.number_mac = $1",
         )
         .bind(number_mac)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(
-            |(card_id, member_id, front_code_mac, birth_date)| CardHolder {
-                card_id,
-                member_id,
-                front_code_mac,
-                birth_date,
-            },
-        ))
+        .await
     }
 
     pub async fn member(&self, member_id: i64) -> DbResult<Option<Member>> {
-        let row: Option<(String, String, String)> =
-            sqlx::query_as("SELECT name_ja, name_en, email FROM members WHERE id = $1")
-                .bind(member_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(name_ja, name_en, email)| Member {
-            name_ja,
-            name_en,
-            email,
-        }))
+        sqlx::query_as("SELECT name_ja, name_en, email FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     /// The member's own cards and, on accounts they hold, their family members' cards.
     pub async fn visible_cards(&self, member_id: i64) -> DbResult<Vec<CardRow>> {
-        type Row = (i64, i64, String, String, String, String, String, i64);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT c.id, c.account_id, a.product_ja, a.product_en, m.name_ja, m.name_en, c.last_digits, c.is_family
+        sqlx::query_as(
+            "SELECT c.id AS card_id, c.account_id, a.product_ja, a.product_en, m.name_ja AS holder_ja,
+                    m.name_en AS holder_en, c.last_digits, c.is_family
              FROM cards c
              JOIN card_accounts a ON a.id = c.account_id
              JOIN members m ON m.id = c.member_id
@@ -93,31 +96,7 @@ impl Db {
         )
         .bind(member_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    card_id,
-                    account_id,
-                    product_ja,
-                    product_en,
-                    holder_ja,
-                    holder_en,
-                    last_digits,
-                    family,
-                )| CardRow {
-                    card_id,
-                    account_id,
-                    product_ja,
-                    product_en,
-                    holder_ja,
-                    holder_en,
-                    last_digits,
-                    family: family != 0,
-                },
-            )
-            .collect())
+        .await
     }
 
     pub async fn account_cycle(&self, account_id: i64) -> DbResult<Option<BillingCycle>> {

@@ -11,6 +11,14 @@ pub struct OutboxMail {
     pub sent_at: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    to_addr: String,
+    subject: String,
+    body: String,
+    sent_at: i64,
+}
+
 /// One security event. Never holds a password, a code, a session id or a card number.
 #[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {
@@ -19,16 +27,6 @@ pub struct AuditEntry<'a> {
     pub login_key: Option<&'a str>,
     pub client_addr: &'a str,
     pub detail: &'a str,
-}
-
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub at: i64,
-    pub event: String,
-    pub online_user_id: Option<i64>,
-    pub login_key: Option<String>,
-    pub client_addr: String,
-    pub detail: String,
 }
 
 impl Db {
@@ -45,7 +43,7 @@ impl Db {
 
     /// Newest first.
     pub async fn outbox(&self, limit: i64) -> DbResult<Vec<OutboxMail>> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<OutboxRow> = sqlx::query_as(
             "SELECT to_addr, subject, body, sent_at FROM outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
@@ -53,11 +51,11 @@ impl Db {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(to, subject, body, sent_at)| OutboxMail {
-                to,
-                subject,
-                body,
-                sent_at: rfc3339(sent_at),
+            .map(|r| OutboxMail {
+                to: r.to_addr,
+                subject: r.subject,
+                body: r.body,
+                sent_at: rfc3339(r.sent_at),
             })
             .collect())
     }
@@ -75,30 +73,6 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(())
-    }
-
-    /// Newest first.
-    pub async fn audit_trail(&self, limit: i64) -> DbResult<Vec<AuditRow>> {
-        type Row = (i64, String, Option<i64>, Option<String>, String, String);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT at, event, online_user_id, login_key, client_addr, detail FROM audit_log ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(at, event, online_user_id, login_key, client_addr, detail)| AuditRow {
-                    at,
-                    event,
-                    online_user_id,
-                    login_key,
-                    client_addr,
-                    detail,
-                },
-            )
-            .collect())
     }
 }
 

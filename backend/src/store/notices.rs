@@ -12,7 +12,7 @@ pub struct AccountRow {
     pub cycle: BillingCycle,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StatementNoticeRow {
     pub closing_date: String,
     pub payment_date: String,
@@ -20,22 +20,28 @@ pub struct StatementNoticeRow {
     pub created_at: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct AccountCycleRow {
+    id: i64,
+    primary_member_id: i64,
+    closing_day: i64,
+    payment_day: i64,
+}
+
 impl Db {
     pub async fn accounts(&self) -> DbResult<Vec<AccountRow>> {
-        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        let rows: Vec<AccountCycleRow> = sqlx::query_as(
             "SELECT id, primary_member_id, closing_day, payment_day FROM card_accounts ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(account_id, primary_member_id, closing, payment)| AccountRow {
-                    account_id,
-                    primary_member_id,
-                    cycle: billing_cycle(closing, payment),
-                },
-            )
+            .map(|r| AccountRow {
+                account_id: r.id,
+                primary_member_id: r.primary_member_id,
+                cycle: billing_cycle(r.closing_day, r.payment_day),
+            })
             .collect())
     }
 
@@ -45,24 +51,13 @@ impl Db {
         member_id: i64,
         since: i64,
     ) -> DbResult<Vec<StatementNoticeRow>> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT closing_date, payment_date, amount_yen, created_at FROM statement_notices
              WHERE member_id = $1 AND created_at > $2 ORDER BY created_at DESC, id DESC LIMIT 5",
         )
         .bind(member_id)
         .bind(since)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(closing_date, payment_date, amount_yen, created_at)| StatementNoticeRow {
-                    closing_date,
-                    payment_date,
-                    amount_yen,
-                    created_at,
-                },
-            )
-            .collect())
+        .await
     }
 }

@@ -38,7 +38,7 @@ pub struct PasskeyUse<'a> {
     pub at: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CeremonyRow {
     pub purpose: String,
     pub online_user_id: Option<i64>,
@@ -46,33 +46,23 @@ pub struct CeremonyRow {
     pub expires_at: i64,
 }
 
-type Row = (i64, i64, String, String, String, i64, i64, i64, Option<i64>);
-
 const COLUMNS: &str = "id, online_user_id, user_handle, name, credential, sign_count, backup_eligible, created_at, last_used_at";
 
-fn passkey(
-    (
-        id,
-        online_user_id,
-        user_handle,
-        name,
-        credential,
-        sign_count,
-        backup_eligible,
-        created_at,
-        last_used_at,
-    ): Row,
-) -> PasskeyRow {
-    PasskeyRow {
-        id,
-        online_user_id,
-        user_handle,
-        name,
-        credential,
-        sign_count,
-        backup_eligible: backup_eligible != 0,
-        created_at,
-        last_used_at,
+/// By column name; `backup_eligible` is an INTEGER 0/1 on both databases.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for PasskeyRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self {
+            id: row.try_get("id")?,
+            online_user_id: row.try_get("online_user_id")?,
+            user_handle: row.try_get("user_handle")?,
+            name: row.try_get("name")?,
+            credential: row.try_get("credential")?,
+            sign_count: row.try_get("sign_count")?,
+            backup_eligible: row.try_get::<i64, _>("backup_eligible")? != 0,
+            created_at: row.try_get("created_at")?,
+            last_used_at: row.try_get("last_used_at")?,
+        })
     }
 }
 
@@ -80,20 +70,18 @@ impl Db {
     /// Oldest first.
     pub async fn passkeys_of(&self, online_user_id: i64) -> DbResult<Vec<PasskeyRow>> {
         let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE online_user_id = $1 ORDER BY id");
-        let rows: Vec<Row> = sqlx::query_as(&sql)
+        sqlx::query_as(&sql)
             .bind(online_user_id)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(passkey).collect())
+            .await
     }
 
     pub async fn passkey_by_credential(&self, credential_id: &str) -> DbResult<Option<PasskeyRow>> {
         let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1");
-        let row: Option<Row> = sqlx::query_as(&sql)
+        sqlx::query_as(&sql)
             .bind(credential_id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(passkey))
+            .await
     }
 
     /// Fails with a unique violation when the credential is already registered.
@@ -183,19 +171,11 @@ impl Db {
 
     /// Removes and returns a ceremony: of two answers to one challenge, only one gets it.
     pub async fn take_ceremony(&self, id_hash: &str) -> DbResult<Option<CeremonyRow>> {
-        let row: Option<(String, Option<i64>, String, i64)> = sqlx::query_as(
+        sqlx::query_as(
             "DELETE FROM passkey_ceremonies WHERE id_hash = $1 RETURNING purpose, online_user_id, state, expires_at",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(
-            row.map(|(purpose, online_user_id, state, expires_at)| CeremonyRow {
-                purpose,
-                online_user_id,
-                state,
-                expires_at,
-            }),
-        )
+        .await
     }
 }

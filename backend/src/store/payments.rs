@@ -37,27 +37,29 @@ pub struct NewPlan<'a> {
     pub first_payment: String,
 }
 
-type LineTuple = (
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
+/// A line joined with its newest change and that change's plan, by column name.
+#[derive(sqlx::FromRow)]
+struct PlanLineRecord {
+    transaction_id: i64,
+    used_on: String,
+    amount_yen: i64,
+    status: String,
+    last_digits: String,
+    merchant: String,
+    seq: Option<i64>,
+    plan_id: Option<i64>,
+    plan_kind: Option<String>,
+    monthly_yen: Option<i64>,
+    payments: Option<i64>,
+    first_payment: Option<String>,
+}
 
 impl Db {
     /// The account's lines used on or after `since`, and every line in a plan whatever its date.
     pub async fn plan_lines(&self, account_id: i64, since: &str) -> DbResult<Vec<PlanLine>> {
-        let rows: Vec<LineTuple> = sqlx::query_as(
-            "SELECT t.id, t.used_on, t.amount_yen, t.status, c.last_digits, t.merchant,
-                    pc.seq, p.id, p.kind, p.monthly_yen, p.payments, p.first_payment
+        let rows: Vec<PlanLineRecord> = sqlx::query_as(
+            "SELECT t.id AS transaction_id, t.used_on, t.amount_yen, t.status, c.last_digits, t.merchant,
+                    pc.seq, p.id AS plan_id, p.kind AS plan_kind, p.monthly_yen, p.payments, p.first_payment
              FROM transactions t
              JOIN cards c ON c.id = t.card_id
              LEFT JOIN plan_changes pc ON pc.transaction_id = t.id
@@ -73,14 +75,20 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(|r| PlanLine {
-                transaction_id: r.0,
-                used_on: r.1,
-                amount_yen: r.2,
-                posted: r.3 == "posted",
-                last_digits: r.4,
-                merchant: r.5,
-                seq: r.6.unwrap_or(0),
-                plan: match (r.7, r.8, r.9, r.10, r.11) {
+                transaction_id: r.transaction_id,
+                used_on: r.used_on,
+                amount_yen: r.amount_yen,
+                posted: r.status == "posted",
+                last_digits: r.last_digits,
+                merchant: r.merchant,
+                seq: r.seq.unwrap_or(0),
+                plan: match (
+                    r.plan_id,
+                    r.plan_kind,
+                    r.monthly_yen,
+                    r.payments,
+                    r.first_payment,
+                ) {
                     (Some(id), Some(kind), Some(monthly_yen), Some(payments), Some(first)) => {
                         Some(PlanRow {
                             id,

@@ -22,7 +22,7 @@ pub struct PointsEntry<'a> {
     pub at: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LedgerRow {
     pub delta: i64,
     pub kind: String,
@@ -63,7 +63,7 @@ pub enum UseOutcome {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UseRow {
     pub id: i64,
     pub kind: String,
@@ -83,36 +83,6 @@ const LOTS_SQL: &str = "SELECT earned_on, CAST(SUM(delta) AS BIGINT) FROM points
      GROUP BY earned_on ORDER BY earned_on";
 
 const USE_COLUMNS: &str = "id, kind, points, credit_yen, payment_date, item, partner, partner_units, status, created_at, settled_at";
-
-type UseTuple = (
-    i64,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    String,
-    i64,
-    Option<i64>,
-);
-
-fn use_row(t: UseTuple) -> UseRow {
-    UseRow {
-        id: t.0,
-        kind: t.1,
-        points: t.2,
-        credit_yen: t.3,
-        payment_date: t.4,
-        item: t.5,
-        partner: t.6,
-        partner_units: t.7,
-        status: t.8,
-        created_at: t.9,
-        settled_at: t.10,
-    }
-}
 
 /// Writes a ledger row and moves the balance with it. A negative delta is taken only if the
 /// balance covers it; returns false (and writes nothing) when it does not.
@@ -233,23 +203,14 @@ impl Db {
 
     /// Newest first.
     pub async fn points_history(&self, account_id: i64, limit: i64) -> DbResult<Vec<LedgerRow>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        sqlx::query_as(
             "SELECT delta, kind, reason, at FROM points_ledger WHERE account_id = $1
              ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(account_id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(delta, kind, reason, at)| LedgerRow {
-                delta,
-                kind,
-                reason,
-                at,
-            })
-            .collect())
+        .await
     }
 
     /// Points added by earning, per day earned: the lots expiry works on.
@@ -383,15 +344,14 @@ impl Db {
 
     /// Newest first.
     pub async fn point_uses(&self, account_id: i64, limit: i64) -> DbResult<Vec<UseRow>> {
-        let rows: Vec<UseTuple> = sqlx::query_as(&format!(
+        sqlx::query_as(&format!(
             "SELECT {USE_COLUMNS} FROM point_uses WHERE account_id = $1 AND kind <> 'expire'
              ORDER BY created_at DESC, id DESC LIMIT $2"
         ))
         .bind(account_id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(use_row).collect())
+        .await
     }
 
     /// Bill credits from points, by payment date.
