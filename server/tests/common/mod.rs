@@ -240,6 +240,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// SIGKILL, as a crash or the OOM killer would: no shutdown, no cleanup.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
