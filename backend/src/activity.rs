@@ -16,7 +16,7 @@ use portal_domain::period::{iso_date, parse_iso_date, tokyo_date};
 use crate::statement::{HolderLine, StatementDoc, StatementLine};
 use crate::store::activity::{LineQuery, LineRow};
 use crate::store::cards::CardRow;
-use crate::{Portal, PortalError, PortalResult, SessionUser, now};
+use crate::{Portal, PortalError, PortalResult, SessionUser};
 
 /// The cards of the account the member sees: all of it for the main member, only their own card
 /// for a family member.
@@ -113,7 +113,7 @@ impl Portal {
             let Some(cycle) = self.db.account_cycle(account_id).await? else {
                 return Ok(None);
             };
-            let open = cycle.period_containing(tokyo_date(now()));
+            let open = cycle.period_containing(tokyo_date(self.now()));
             return Ok(Some((iso_date(open.start), None)));
         }
         Ok(self
@@ -214,7 +214,7 @@ impl Portal {
         let sums = totals(&card_ids, &groups);
         let mut periods = Vec::new();
         if let Some(cycle) = self.db.account_cycle(scope.account_id).await? {
-            let open = cycle.period_containing(tokyo_date(now()));
+            let open = cycle.period_containing(tokyo_date(self.now()));
             periods.push(PeriodView {
                 start: iso_date(open.start),
                 closing_date: "open".into(),

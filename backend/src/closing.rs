@@ -9,12 +9,12 @@ use portal_domain::period::{iso_date, parse_iso_date, periods_to_close, tokyo_da
 
 use crate::store::cards::{ClosingPeriod, StatementNotice};
 use crate::store::is_unique_violation;
-use crate::{Portal, PortalResult, now};
+use crate::{Portal, PortalResult};
 
 impl Portal {
     /// Closes every period that is due; returns how many statements became final.
     pub async fn close_due_statements(&self) -> PortalResult<usize> {
-        let now = now();
+        let now = self.now();
         let today = tokyo_date(now);
         let mut closed = 0;
         for account in self.db.accounts().await? {

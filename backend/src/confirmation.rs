@@ -11,7 +11,7 @@ use crate::crypto::token_hash;
 use crate::guards::login_guard;
 use crate::recovery::PasswordOwner;
 use crate::sessions::SessionUser;
-use crate::{Client, Portal, PortalResult, now};
+use crate::{Client, Portal, PortalResult};
 
 const CONFIRM: &str = "confirm";
 
@@ -54,7 +54,7 @@ impl Portal {
                 retry_after_secs: wait,
             }));
         }
-        let now = now();
+        let now = self.now();
         let Some(account) = self.db.online_user_by_id(user.online_user_id).await? else {
             return Ok(Reply::Refused(Refusal::SignedOut));
         };
@@ -102,7 +102,7 @@ impl Portal {
     ) -> PortalResult<Reply<CodeSent>> {
         let flow_hash = Self::confirm_flow_hash(user);
         if self.live_flow(&flow_hash, CONFIRM).await?.is_none() {
-            let now = now();
+            let now = self.now();
             self.db.delete_flow(&flow_hash).await?;
             self.db
                 .create_flow(
@@ -135,8 +135,9 @@ impl Portal {
         let flow = self.live_flow(&flow_hash, CONFIRM).await?;
         let reply = self.check_flow_code(&flow_hash, flow, code, client).await?;
         if reply.is_done() {
-            self.db.complete_flow(&flow_hash, now()).await?;
-            self.db.confirm_session(&user.id_hash, now()).await?;
+            let now = self.now();
+            self.db.complete_flow(&flow_hash, now).await?;
+            self.db.confirm_session(&user.id_hash, now).await?;
             self.audit(client, "confirmed", Some(user.online_user_id), None, "code")
                 .await;
         }
@@ -154,7 +155,7 @@ impl Portal {
         password_confirm: &str,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        if !self.confirmed(user, now()) {
+        if !self.confirmed(user, self.now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let hash = match self

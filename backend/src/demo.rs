@@ -9,7 +9,7 @@ use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
 use time::{Date, Duration};
 
 use crate::store::cards::{ClosingPeriod, NewTransaction};
-use crate::{Portal, PortalResult, now};
+use crate::{Portal, PortalResult};
 
 pub struct DemoCard {
     pub number: &'static str,
@@ -248,7 +248,7 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
         return Ok(());
     }
     tracing::info!("loading demo members into an empty database");
-    let now = now();
+    let now = portal.now();
     let today = tokyo_date(now);
     let history_start = today - Duration::days(396);
     for (index, account) in ACCOUNTS.iter().enumerate() {

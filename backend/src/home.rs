@@ -4,7 +4,7 @@ use portal_domain::api::{CardView, HomeView, NextStatement, StatementNotice};
 use portal_domain::period::{iso_date, month_start, tokyo_date};
 
 use crate::sessions::SignInMethod;
-use crate::{Portal, PortalResult, SessionUser, now};
+use crate::{Portal, PortalResult, SessionUser};
 
 /// How long a closed statement's notice stays on the home screen.
 const NOTICE_DAYS: i64 = 40;
@@ -14,7 +14,7 @@ impl Portal {
         let member = self.db.member(user.member_id).await?;
         let (name_ja, name_en) = member.map(|m| (m.name_ja, m.name_en)).unwrap_or_default();
         let cards = self.db.visible_cards(user.member_id).await?;
-        let today = tokyo_date(now());
+        let today = tokyo_date(self.now());
         // The account the member holds, else the one their family card is on (then only their card).
         let main_account = cards.iter().find(|c| !c.family).or(cards.first());
         let (mut month_spending_yen, mut next_statement, mut points) = (0, None, None);
@@ -100,7 +100,7 @@ impl Portal {
             offer_passkey: user.method == SignInMethod::Password,
             notices: self
                 .db
-                .statement_notices(user.member_id, now() - NOTICE_DAYS * 86_400)
+                .statement_notices(user.member_id, self.now() - NOTICE_DAYS * 86_400)
                 .await?
                 .into_iter()
                 .map(|n| StatementNotice {

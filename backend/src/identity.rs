@@ -9,7 +9,7 @@ use portal_domain::lockout::{Refused, Settled};
 
 use crate::crypto::same_digest;
 use crate::guards::card_guard;
-use crate::{Client, Portal, PortalResult, now};
+use crate::{Client, Portal, PortalResult};
 
 /// What the member typed to prove they hold the card.
 #[derive(Debug, Clone, Copy)]
@@ -81,7 +81,7 @@ impl Portal {
                 retry_after_secs: wait,
             })));
         }
-        let now = now();
+        let now = self.now();
         let number_mac = self.keys.card_number_mac(&number);
         let card = format!("card …{}", number.last_digits());
         let guard = card_guard(&number_mac);

@@ -2,6 +2,8 @@
 //! `Arc<Portal>` (from Leptos context) and call one method per request; every rule they apply is in
 //! `portal-domain`, every statement they run is in `store`.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 pub mod config;
 pub mod crypto;
 pub mod demo;
@@ -74,15 +76,18 @@ pub struct Portal {
     mailer: Mailer,
     limits: Limits,
     webauthn: webauthn_rs::Webauthn,
+    clock: Clock,
 }
 
 /// The closing line of every security notice.
 const NOT_YOU_JA: &str = "お心当たりがない場合はカード裏面のお問い合わせ先へご連絡ください。";
 const NOT_YOU_EN: &str = "If this was not you, call the number on the back of your card.";
 
-/// Current time, Unix seconds (UTC).
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+/// The portal's clock: the system's, plus an offset that only demo mode can move, so tests and
+/// demonstrations step through time (an idle session, an expired code) instead of waiting.
+#[derive(Default)]
+struct Clock {
+    offset_secs: AtomicI64,
 }
 
 impl Portal {
@@ -100,6 +105,7 @@ impl Portal {
             )?,
             limits: Limits::new(&config.rate),
             webauthn: passkeys::relying_party(&config.passkeys)?,
+            clock: Clock::default(),
             db,
             config,
         };
@@ -122,6 +128,21 @@ impl Portal {
             tracing::info!(filled, "search keys filled in for older lines");
         }
         Ok(portal)
+    }
+
+    /// Now, Unix seconds (UTC). Each operation reads it once and passes it down.
+    pub fn now(&self) -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+            + self.clock.offset_secs.load(Ordering::Relaxed)
+    }
+
+    /// Moves the clock forward in demo mode (`/dev/clock`); refused otherwise.
+    pub fn advance_clock(&self, secs: i64) -> bool {
+        if !self.config.demo || secs < 0 {
+            return false;
+        }
+        self.clock.offset_secs.fetch_add(secs, Ordering::Relaxed);
+        true
     }
 
     /// The limits the screens state.
@@ -154,7 +175,7 @@ impl Portal {
             client_addr: &client.addr,
             detail,
         };
-        if let Err(e) = self.db.audit(&entry, now()).await {
+        if let Err(e) = self.db.audit(&entry, self.now()).await {
             tracing::error!(event, error = %e, "audit log write failed");
         }
     }
@@ -178,7 +199,7 @@ impl Portal {
         );
         if let Err(e) = self
             .mailer
-            .send(&self.db, &member.email, subject, &body, now())
+            .send(&self.db, &member.email, subject, &body, self.now())
             .await
         {
             tracing::error!(subject, error = %e, "mail not sent");
@@ -257,6 +278,9 @@ impl Portal {
 
     /// Sends mail that the member needs to go on (a one-time code): a failure is an error.
     async fn send_required(&self, to: &str, subject: &str, body: &str) -> PortalResult<()> {
-        Ok(self.mailer.send(&self.db, to, subject, body, now()).await?)
+        Ok(self
+            .mailer
+            .send(&self.db, to, subject, body, self.now())
+            .await?)
     }
 }

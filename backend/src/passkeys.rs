@@ -21,7 +21,7 @@ use crate::crypto::{random_token, token_hash};
 use crate::sessions::{SessionUser, SignInMethod};
 use crate::store::is_unique_violation;
 use crate::store::passkeys::{CeremonyRow, NewPasskey, PasskeyRow, PasskeyUse};
-use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalError, PortalResult, now};
+use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalError, PortalResult};
 
 const REGISTER: &str = "register";
 const SIGN_IN: &str = "sign_in";
@@ -94,8 +94,10 @@ impl Portal {
         let checked = match self.db.take_ceremony(&token_hash(token)).await? {
             None => Err(CeremonyRefusal::Unknown),
             Some(row) if row.purpose != purpose => Err(CeremonyRefusal::Mismatch),
-            Some(row) => ceremony_usable(row.expires_at, now(), row.online_user_id, answered_by)
-                .map(|()| row.state),
+            Some(row) => {
+                ceremony_usable(row.expires_at, self.now(), row.online_user_id, answered_by)
+                    .map(|()| row.state)
+            }
         };
         if let Err(refusal) = checked {
             let detail = format!("{purpose}: {refusal:?}");
@@ -118,7 +120,7 @@ impl Portal {
         state: String,
     ) -> PortalResult<String> {
         let token = random_token();
-        let now = now();
+        let now = self.now();
         let row = CeremonyRow {
             purpose: purpose.to_string(),
             online_user_id,
@@ -132,15 +134,16 @@ impl Portal {
     }
 
     pub async fn security(&self, user: &SessionUser) -> PortalResult<SecurityView> {
+        let now = self.now();
         let passkeys = self.db.passkeys_of(user.online_user_id).await?;
         Ok(SecurityView {
             passkeys: passkeys.iter().map(view).collect(),
             confirmation_left_secs: confirmation_left(
                 user.confirmed_at,
-                now(),
+                now,
                 self.config.passkeys.confirmation_secs,
             ),
-            password_locked: self.password_locked(&user.display_user_id, now()).await?,
+            password_locked: self.password_locked(&user.display_user_id, now).await?,
             signed_in_with_passkey: user.method == SignInMethod::Passkey,
         })
     }
@@ -154,7 +157,7 @@ impl Portal {
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
-        if !self.confirmed(user, now()) {
+        if !self.confirmed(user, self.now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let existing = self.db.passkeys_of(user.online_user_id).await?;
@@ -209,7 +212,7 @@ impl Portal {
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }
-        if !self.confirmed(user, now()) {
+        if !self.confirmed(user, self.now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let state = match self
@@ -259,7 +262,7 @@ impl Portal {
             sign_count: i64::from(facts.counter),
             backup_eligible: facts.backup_eligible,
             backup_state: facts.backup_state,
-            created_at: now(),
+            created_at: self.now(),
         };
         match self.db.insert_passkey(&new).await {
             Ok(_) => {}
@@ -322,7 +325,7 @@ impl Portal {
         id: i64,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        if !self.confirmed(user, now()) {
+        if !self.confirmed(user, self.now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let Some(name) = self.db.delete_passkey(user.online_user_id, id).await? else {
@@ -378,7 +381,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<(String, PasskeySignedIn)>> {
         let refused = |r| Ok(Reply::Refused(Refusal::Passkey(r)));
-        let now = now();
+        let now = self.now();
         if let Some(refusal) = self.passkey_rate_limited(client).await {
             return Ok(Reply::Refused(refusal));
         }

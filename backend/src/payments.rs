@@ -16,7 +16,7 @@ use portal_domain::period::{
 use time::Date;
 
 use crate::store::payments::{NewPlan, PlanLine};
-use crate::{Client, Portal, PortalResult, SessionUser, now};
+use crate::{Client, Portal, PortalResult, SessionUser};
 
 /// The audit event of a spending-power check; the daily limit counts these.
 const SPENDING_CHECKED: &str = "spending_power_checked";
@@ -144,7 +144,7 @@ impl Portal {
     /// What `date` debits, and what it would debit before any points went against it (the most
     /// that bill's credits may add up to), from one reading of the account.
     pub(crate) async fn bill_on(&self, account_id: i64, date: Date) -> PortalResult<(Due, i64)> {
-        let from = tokyo_date(now()).min(date);
+        let from = tokyo_date(self.now()).min(date);
         let Some(account) = self.payment_account(account_id, from).await? else {
             return Ok((Due::default(), 0));
         };
@@ -172,7 +172,7 @@ impl Portal {
     }
 
     pub async fn payments(&self, user: &SessionUser) -> PortalResult<Reply<PaymentsView>> {
-        let today = tokyo_date(now());
+        let today = tokyo_date(self.now());
         let Some(account) = self.held_payments(user, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
@@ -250,7 +250,7 @@ impl Portal {
         if line_ids.len() > MOST_CHARGES {
             return Ok(Reply::Refused(Refusal::NotEligible));
         }
-        let today = tokyo_date(now());
+        let today = tokyo_date(self.now());
         let terms = &self.config.plans;
         let Some(account) = self.held_payments(user, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
@@ -353,7 +353,7 @@ impl Portal {
             .collect();
         let created = self
             .db
-            .create_plans(account.id, user.member_id, &new, now())
+            .create_plans(account.id, user.member_id, &new, self.now())
             .await?;
         if created.is_none() {
             return Ok(Reply::Refused(Refusal::NotEligible));
@@ -369,7 +369,7 @@ impl Portal {
 
     /// Puts a plan's charges back to lump sums, until the cut-off of its first payment.
     pub async fn undo_plan(&self, user: &SessionUser, plan_id: i64) -> PortalResult<Reply<()>> {
-        let today = tokyo_date(now());
+        let today = tokyo_date(self.now());
         let Some(account) = self.held_payments(user, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
@@ -391,7 +391,7 @@ impl Portal {
         let keys: Vec<(i64, i64)> = lines.iter().map(|l| (l.transaction_id, l.seq)).collect();
         if !self
             .db
-            .undo_plan(account.id, user.member_id, &keys, now())
+            .undo_plan(account.id, user.member_id, &keys, self.now())
             .await?
         {
             return Ok(Reply::Refused(Refusal::NotEligible));
@@ -424,7 +424,7 @@ impl Portal {
         if let Err(retry_after_secs) = self.limits.spending_checks.check(&user.member_id) {
             return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));
         }
-        let now = now();
+        let now = self.now();
         let today = tokyo_date(now);
         // Taken before the answer, so parallel checks cannot pass the day's limit together.
         let day_key = format!("spending:{}:{today}", user.online_user_id);

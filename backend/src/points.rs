@@ -14,7 +14,7 @@ use portal_domain::points::{
 use time::Date;
 
 use crate::store::points::{NewUse, UseOutcome, UseRow};
-use crate::{NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, SessionUser, now};
+use crate::{NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, SessionUser};
 
 /// Ledger rows and uses shown.
 const HISTORY_ROWS: i64 = 50;
@@ -79,7 +79,7 @@ impl Portal {
         let Some(account_id) = self.held_account(user).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
-        let today = tokyo_date(now());
+        let today = tokyo_date(self.now());
         let balance = self.db.points_balance(account_id).await?;
         let links = self.db.partner_links(account_id).await?;
         let partners = Partner::ALL
@@ -146,7 +146,7 @@ impl Portal {
         let Some(account_id) = self.held_account(user).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
-        let at = now();
+        let at = self.now();
         let today = tokyo_date(at);
         let credit_payment;
         let mut new = NewUse {
@@ -278,14 +278,14 @@ impl Portal {
             }
         };
         // The linked number is where transfers go: changing it needs a fresh confirmation.
-        if !self.confirmed(user, now()) {
+        if !self.confirmed(user, self.now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let Some(account_id) = self.held_account(user).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         self.db
-            .link_partner(account_id, partner.code(), &number, now())
+            .link_partner(account_id, partner.code(), &number, self.now())
             .await?;
         let (ja, en) = partner.names();
         self.notify_member(
@@ -307,7 +307,7 @@ impl Portal {
     /// The demo partner's answer: transfers waiting longer than the configured delay are credited,
     /// or refused for member numbers ending in `DEMO_REFUSED_SUFFIX`, which gives the points back.
     pub async fn answer_demo_transfers(&self) -> PortalResult<usize> {
-        let at = now();
+        let at = self.now();
         let waiting = self
             .db
             .waiting_transfers(at - self.config.points.demo_transfer_secs)
@@ -342,7 +342,7 @@ impl Portal {
     /// Takes off points whose expiry date has come. Once a day per account at most: the use's
     /// request id is the date, with a `:` no browser request id may contain.
     pub async fn expire_points(&self) -> PortalResult<i64> {
-        let at = now();
+        let at = self.now();
         let today = tokyo_date(at);
         let request_id = format!("expire:{}", iso_date(today));
         let mut expired = 0;

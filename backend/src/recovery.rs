@@ -12,7 +12,7 @@ use crate::guards::login_guard;
 use crate::identity::IdentityForm;
 use crate::registration::NewCredentials;
 use crate::store::auth::FlowRow;
-use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, now};
+use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult};
 
 const RESET: &str = "reset";
 
@@ -62,7 +62,7 @@ impl Portal {
         };
         let token = random_token();
         let flow_hash = token_hash(&token);
-        let now = now();
+        let now = self.now();
         self.db
             .create_flow(
                 &flow_hash,
@@ -87,7 +87,7 @@ impl Portal {
         flow_hash: &str,
         purpose: &str,
     ) -> PortalResult<Option<FlowRow>> {
-        let now = now();
+        let now = self.now();
         Ok(self
             .db
             .flow(flow_hash)
@@ -114,7 +114,7 @@ impl Portal {
             email_hint: email_hint(&email),
             resend_wait_secs: resend_wait(
                 flow.code_sent_at.unwrap_or(0),
-                now(),
+                self.now(),
                 &self.config.codes,
             ),
         }))
@@ -144,7 +144,7 @@ impl Portal {
         let policy = &self.config.codes;
         let code = random_code(policy.digits);
         let mac = self.keys.one_time_code_mac(flow_hash, &code);
-        let now = now();
+        let now = self.now();
         let stored = self
             .db
             .store_flow_code(
@@ -224,7 +224,7 @@ impl Portal {
         let (Some(code_mac), Some(sent_at)) = (flow.code_mac.as_deref(), flow.code_sent_at) else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
-        let now = now();
+        let now = self.now();
         let state = CodeState {
             sent_at,
             entries: u32::try_from(flow.code_entries).unwrap_or(u32::MAX),
@@ -283,7 +283,7 @@ impl Portal {
             Ok(hash) => hash,
             Err(problems) => return Ok(Reply::Invalid(problems)),
         };
-        if !self.db.complete_flow(&flow_hash, now()).await? {
+        if !self.db.complete_flow(&flow_hash, self.now()).await? {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         }
         let owner = PasswordOwner {
@@ -326,7 +326,7 @@ impl Portal {
         event: &str,
         client: &Client,
     ) -> PortalResult<()> {
-        let now = now();
+        let now = self.now();
         let login_key = UserId::login_key(owner.display_user_id);
         self.db
             .set_password_hash(owner.online_user_id, hash, now)

@@ -8,7 +8,7 @@ use crate::guards::login_guard;
 use crate::identity::IdentityForm;
 use crate::sessions::SignInMethod;
 use crate::store::is_unique_violation;
-use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, now};
+use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult};
 
 pub(crate) const REGISTER: &str = "register";
 
@@ -35,7 +35,7 @@ impl Portal {
             return Ok(Reply::Refused(Refusal::AlreadyRegistered));
         }
         let token = random_token();
-        let now = now();
+        let now = self.now();
         self.db
             .create_flow(
                 &token_hash(&token),
@@ -113,11 +113,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<String>> {
         let flow_hash = token_hash(flow_token);
-        let Some(flow) =
-            self.db.flow(&flow_hash).await?.filter(|f| {
-                f.purpose == REGISTER && f.completed_at.is_none() && f.expires_at > now()
-            })
-        else {
+        let Some(flow) = self.live_flow(&flow_hash, REGISTER).await? else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
         let problems = self.credential_problems(new, None);
@@ -135,7 +131,7 @@ impl Portal {
         }
         // Whether an ID is taken tells which IDs exist: the look-ups are limited per address and
         // per registration, so the form cannot be used to list members' IDs.
-        let now = now();
+        let now = self.now();
         if let Err(wait) = self.limits.user_id_taken.check(&client.addr) {
             return Ok(Reply::Refused(Refusal::RateLimited {
                 retry_after_secs: wait,

@@ -8,7 +8,7 @@ use portal_domain::session::{SessionPolicy, SessionState, session_state};
 
 use crate::crypto::{random_token, token_hash};
 use crate::store::auth::NewSession;
-use crate::{Client, Portal, PortalResult, now};
+use crate::{Client, Portal, PortalResult};
 
 pub const SESSION_COOKIE: &str = "portal_session";
 pub const FLOW_COOKIE: &str = "portal_flow";
@@ -132,7 +132,7 @@ impl Portal {
         let Some(row) = self.db.session(&id_hash).await? else {
             return Ok(None);
         };
-        let now = now();
+        let now = self.now();
         let state = session_state(
             row.created_at,
             row.last_seen_at,
@@ -187,7 +187,7 @@ impl Portal {
     /// Removes sessions past either limit and usage counters of past days; run now and then so
     /// the tables do not grow.
     pub async fn purge_expired(&self) -> PortalResult<u64> {
-        let now = now();
+        let now = self.now();
         let policy = self.session_policy();
         let sessions = self
             .db

@@ -6,7 +6,7 @@ use portal_domain::lockout::{Refused, Settled};
 
 use crate::guards::login_guard;
 use crate::sessions::SignInMethod;
-use crate::{Client, Portal, PortalResult, now};
+use crate::{Client, Portal, PortalResult};
 
 impl Portal {
     /// What is wrong with a typed user ID and password before anything is counted or stored: both
@@ -41,7 +41,7 @@ impl Portal {
         if !problems.is_empty() {
             return Ok(Reply::Invalid(problems));
         }
-        let now = now();
+        let now = self.now();
         let login_key = UserId::login_key(user_id);
         if let Err(wait) = self.limits.sign_in.check(&client.addr) {
             self.audit(client, "sign_in_rate_limited", None, Some(&login_key), "")

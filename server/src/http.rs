@@ -39,7 +39,8 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
     if portal.config.demo {
         app = app
             .route("/dev/outbox.json", get(outbox_json))
-            .route("/dev/outbox", get(outbox_page));
+            .route("/dev/outbox", get(outbox_page))
+            .route("/dev/clock", post(advance_clock));
     }
     app.fallback(leptos_axum::file_and_error_handler(shell))
         .layer(CompressionLayer::new().compress_when(static_asset))
@@ -184,6 +185,24 @@ async fn outbox_json(axum::Extension(portal): axum::Extension<Arc<Portal>>) -> R
             tracing::error!(error = %e, "outbox not readable");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ClockStep {
+    advance_secs: i64,
+}
+
+/// Demo mode only: moves the portal's clock forward, so a test sees a session go idle or a code
+/// expire without waiting. Answers the new time.
+async fn advance_clock(
+    axum::Extension(portal): axum::Extension<Arc<Portal>>,
+    axum::Form(step): axum::Form<ClockStep>,
+) -> Response {
+    if portal.advance_clock(step.advance_secs) {
+        Json(serde_json::json!({ "now": portal.now() })).into_response()
+    } else {
+        StatusCode::BAD_REQUEST.into_response()
     }
 }
 

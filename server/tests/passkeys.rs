@@ -239,7 +239,7 @@ async fn an_unanswered_challenge_expires(kind: Kind) {
 
     let challenge = done(taro.reply("passkey_register_start", &[]).await);
     let answer = key.register(&challenge["options"]);
-    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    server.advance_clock(2).await;
     let reply = taro
         .call_json(
             "passkey_register_finish",
@@ -254,7 +254,7 @@ async fn an_unanswered_challenge_expires(kind: Kind) {
     assert!(add_passkey(&taro, &mut key, "on time").await.is_done());
     let browser = server.browser();
     let (ceremony, options) = passkey_challenge(&browser).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    server.advance_clock(2).await;
     let reply = finish_sign_in(&browser, &ceremony, &key.sign_in(&options)).await;
     assert_eq!(
         passkey_refusal(reply),

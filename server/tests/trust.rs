@@ -123,6 +123,14 @@ async fn identity_checks_lock_the_card_on_every_process(kind: Kind) {
         1,
         "nothing was registered"
     );
+    // An hour later the card's checks work again.
+    one.advance_clock(3600).await;
+    assert!(
+        one.browser()
+            .reply("register_card", &KEN_CARD)
+            .await
+            .is_done()
+    );
 
     // A card number nobody holds behaves the same.
     let unknown = [
@@ -219,22 +227,31 @@ on_both_databases!(lock_notice, a_lock_tells_the_member_the_way_out);
 
 async fn an_idle_session_is_refused(kind: Kind) {
     let db = TestDb::new(kind, "idle").await;
-    let server = Server::start_with(&db, &[("PORTAL_SESSION_IDLE_SECS", "1")]).await;
+    let server = Server::start(&db).await;
     let taro = server.browser();
     assert!(taro.sign_in(TARO, TARO_PASSWORD).await.is_done());
-    assert_eq!(taro.session_user().await.as_deref(), Some(TARO));
-    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
-    assert_eq!(taro.session_user().await, None);
+    server.advance_clock(14 * 60).await;
+    assert_eq!(
+        taro.session_user().await.as_deref(),
+        Some(TARO),
+        "14 minutes idle"
+    );
+    server.advance_clock(15 * 60 + 1).await;
+    assert_eq!(
+        taro.session_user().await,
+        None,
+        "15 minutes and a second idle"
+    );
     assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
 }
 on_both_databases!(idle, an_idle_session_is_refused);
 
 async fn partner_links_and_transfers_need_a_fresh_confirmation(kind: Kind) {
     let db = TestDb::new(kind, "confirm_points").await;
-    let server = Server::start_with(&db, &[("PORTAL_CONFIRMATION_SECS", "1")]).await;
+    let server = Server::start(&db).await;
     let taro = server.browser();
     assert!(taro.sign_in(TARO, TARO_PASSWORD).await.is_done());
-    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    server.advance_clock(301).await;
     let link = [("partner", "ana"), ("number", "1234567890")];
     assert_eq!(
         refused(&taro.reply("partner_link", &link).await),

@@ -213,6 +213,17 @@ impl Server {
         }
     }
 
+    /// Moves this process's clock forward (demo mode's `/dev/clock`).
+    pub async fn advance_clock(&self, secs: i64) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/dev/clock", self.base))
+            .form(&[("advance_secs", secs.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "the clock moved");
+    }
+
     /// Mail in the demo outbox, newest first.
     pub async fn outbox(&self) -> Vec<serde_json::Value> {
         reqwest::get(format!("{}/dev/outbox.json", self.base))
