@@ -252,6 +252,65 @@ pub fn totals(cards: &[i64], groups: &[GroupSum]) -> Totals {
     totals
 }
 
+// What the screens are sent.
+
+/// One line of card activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityLine {
+    pub id: i64,
+    /// ISO dates.
+    pub used_on: String,
+    pub posted_on: Option<String>,
+    pub merchant: String,
+    pub last_digits: String,
+    pub holder_ja: String,
+    pub holder_en: String,
+    pub amount_yen: i64,
+    /// Currency code and amount in minor units, for use abroad.
+    pub foreign: Option<(String, i64)>,
+    pub status: LineStatus,
+    pub category: String,
+    pub memo: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityPage {
+    pub lines: Vec<ActivityLine>,
+    /// Where the next page starts; none when this is the last.
+    pub next: Option<String>,
+}
+
+/// A statement period the member can pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodView {
+    /// ISO dates; `closing_date` is the period's key in the filter.
+    pub start: String,
+    pub closing_date: String,
+    pub payment_date: String,
+    /// The final amount of a closed statement; none for the open period, and for family members.
+    pub amount_yen: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolderTotal {
+    pub last_digits: String,
+    pub holder_ja: String,
+    pub holder_en: String,
+    pub family: bool,
+    pub sum: Sum,
+}
+
+/// Everything around the lines: the cards and periods to filter by, and the totals of the filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivitySummary {
+    pub cards: Vec<crate::card::CardView>,
+    /// The open period first, then closed statements, newest first.
+    pub periods: Vec<PeriodView>,
+    pub total: Sum,
+    pub by_holder: Vec<HolderTotal>,
+    pub by_category: Vec<(String, Sum)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

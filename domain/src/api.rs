@@ -3,14 +3,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::activity::{FilterProblem, LineStatus, MemoProblem, Sum};
+use crate::activity::{FilterProblem, MemoProblem};
 use crate::card::{CardNumberError, CodeError};
 use crate::credentials::{PasswordProblem, UserIdError};
 use crate::otp::CodeRefusal;
 use crate::passkey::{CeremonyRefusal, NameProblem};
-use crate::payments::{Due, PlanChoice, PlanKind, PlanProblem, PlanTerms};
-use crate::points::{
-    BillRate, Partner, PartnerNumberProblem, PointsProblem, Ratio, TransferStatus,
+use crate::payments::PlanProblem;
+use crate::points::{PartnerNumberProblem, PointsProblem};
+
+// The views of each feature live beside its rules; they are named here too, as the vocabulary the
+// server functions answer in.
+pub use crate::activity::{ActivityLine, ActivityPage, ActivitySummary, HolderTotal, PeriodView};
+pub use crate::card::CardView;
+pub use crate::credentials::RecoveredUserId;
+pub use crate::otp::{CodeSent, email_hint};
+pub use crate::passkey::{PasskeySignedIn, PasskeyView, SecurityView};
+pub use crate::payments::{
+    ChargeView, DueView, PaymentsView, PlanPreview, PlanSeen, PlanView, SpendingAnswer,
+};
+pub use crate::points::{
+    PartnerView, PointsLine, PointsView, UseDone, UseKind, UseRequest, UseView,
 };
 
 /// A form field a problem belongs to; the screen puts the message next to it.
@@ -206,16 +218,6 @@ pub struct SessionView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CardView {
-    pub product_ja: String,
-    pub product_en: String,
-    pub holder_ja: String,
-    pub holder_en: String,
-    pub last_digits: String,
-    pub family: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextStatement {
     pub amount_yen: i64,
     /// ISO date.
@@ -251,277 +253,4 @@ pub struct StatementNotice {
     pub closing_date: String,
     pub payment_date: String,
     pub amount_yen: i64,
-}
-
-/// One of the member's passkeys, as security settings list it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasskeyView {
-    pub id: i64,
-    pub name: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    /// Backed up by its provider and usable on the member's other devices.
-    pub synced: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecurityView {
-    pub passkeys: Vec<PasskeyView>,
-    /// Seconds left of the last confirmation; passkeys can be added or removed while above 0.
-    pub confirmation_left_secs: i64,
-    pub password_locked: bool,
-    pub signed_in_with_passkey: bool,
-}
-
-/// What the browser needs after a passkey sign-in: where to go next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasskeySignedIn {
-    /// The password is locked; the member is asked for a new one.
-    pub password_locked: bool,
-}
-
-/// One line of card activity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityLine {
-    pub id: i64,
-    /// ISO dates.
-    pub used_on: String,
-    pub posted_on: Option<String>,
-    pub merchant: String,
-    pub last_digits: String,
-    pub holder_ja: String,
-    pub holder_en: String,
-    pub amount_yen: i64,
-    /// Currency code and amount in minor units, for use abroad.
-    pub foreign: Option<(String, i64)>,
-    pub status: LineStatus,
-    pub category: String,
-    pub memo: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityPage {
-    pub lines: Vec<ActivityLine>,
-    /// Where the next page starts; none when this is the last.
-    pub next: Option<String>,
-}
-
-/// A statement period the member can pick.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeriodView {
-    /// ISO dates; `closing_date` is the period's key in the filter.
-    pub start: String,
-    pub closing_date: String,
-    pub payment_date: String,
-    /// The final amount of a closed statement; none for the open period, and for family members.
-    pub amount_yen: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HolderTotal {
-    pub last_digits: String,
-    pub holder_ja: String,
-    pub holder_en: String,
-    pub family: bool,
-    pub sum: Sum,
-}
-
-/// Everything around the lines: the cards and periods to filter by, and the totals of the filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivitySummary {
-    pub cards: Vec<CardView>,
-    /// The open period first, then closed statements, newest first.
-    pub periods: Vec<PeriodView>,
-    pub total: Sum,
-    pub by_holder: Vec<HolderTotal>,
-    pub by_category: Vec<(String, Sum)>,
-}
-
-/// One payment date's debit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DueView {
-    /// ISO date.
-    pub date: String,
-    pub due: Due,
-    /// The amount is fixed (its cut-off has passed): changes now apply from a later payment.
-    pub fixed: bool,
-}
-
-/// A posted lump-sum charge the member may move to revolving or split.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChargeView {
-    pub id: i64,
-    pub used_on: String,
-    pub merchant: String,
-    pub last_digits: String,
-    pub amount_yen: i64,
-    /// The payment date of the statement it is on.
-    pub statement_payment: String,
-    /// The payment a change made today starts on: later than `statement_payment` after the cut-off.
-    pub applies_from: String,
-}
-
-/// A charge in a payment plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanView {
-    pub plan_id: i64,
-    pub kind: PlanKind,
-    pub merchant: String,
-    pub used_on: String,
-    pub amount_yen: i64,
-    /// The revolving course; 0 for instalments.
-    pub monthly_yen: i64,
-    /// Instalments; 0 for revolving.
-    pub payments: u8,
-    pub first_payment: String,
-    /// The last day it can be undone; none once its first payment is fixed.
-    pub undo_until: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentsView {
-    /// Payment dates from today on.
-    pub coming: Vec<DueView>,
-    /// Past payment dates, newest first.
-    pub history: Vec<DueView>,
-    pub plans: Vec<PlanView>,
-    pub eligible: Vec<ChargeView>,
-    pub terms: PlanTerms,
-    pub today: String,
-}
-
-/// What a change would do (or did): each payment it alters, by how much, and its total fee.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanPreview {
-    pub choice: PlanChoice,
-    pub amount_yen: i64,
-    pub statement_payment: String,
-    pub applies_from: String,
-    pub changes: Vec<DueView>,
-    pub fee_total_yen: i64,
-    /// Made, not only shown.
-    pub confirmed: bool,
-}
-
-/// What the member saw before confirming a change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanSeen {
-    pub applies_from: String,
-    pub fee_total_yen: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpendingAnswer {
-    pub amount_yen: i64,
-    pub approved: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PointsLine {
-    /// Unix seconds.
-    pub at: i64,
-    pub delta: i64,
-    /// earn, reverse, bonus, use, return, expire.
-    pub kind: String,
-    /// The merchant for earned and reversed points, the use for the rest.
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartnerView {
-    pub partner: Partner,
-    /// The linked member number, all but the last 4 digits hidden.
-    pub number: Option<String>,
-    pub ratio: Ratio,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UseKind {
-    Bill {
-        credit_yen: i64,
-        payment_date: String,
-    },
-    Item {
-        code: String,
-    },
-    Transfer {
-        partner: Partner,
-        units: i64,
-        status: TransferStatus,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UseView {
-    pub id: i64,
-    pub points: i64,
-    pub kind: UseKind,
-    /// Unix seconds.
-    pub created_at: i64,
-    pub settled_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PointsView {
-    pub balance: i64,
-    /// (ISO expiry date, points), soonest first.
-    pub expiring: Vec<(String, i64)>,
-    pub expiry_months: u16,
-    pub history: Vec<PointsLine>,
-    pub partners: Vec<PartnerView>,
-    pub uses: Vec<UseView>,
-    pub bill: BillRate,
-    /// The payment date a bill credit made now goes to.
-    pub credit_payment: String,
-}
-
-/// A use of points, as the browser asks for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UseRequest {
-    Bill { points: i64 },
-    Item { code: String },
-    Transfer { partner: Partner, points: i64 },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UseDone {
-    pub use_id: i64,
-    /// The same request arrived before (a double click): nothing more was taken.
-    pub repeated: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecoveredUserId {
-    pub user_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeSent {
-    /// The registered address with most of it hidden: `k***@example.jp`.
-    pub email_hint: String,
-    pub resend_wait_secs: i64,
-}
-
-/// `ke***@example.jp`: enough for the member to recognise the address, not enough to harvest it.
-pub fn email_hint(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let shown: String = local.chars().take(2).collect();
-            format!("{shown}***@{domain}")
-        }
-        None => "***".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn email_hints_hide_the_local_part() {
-        assert_eq!(email_hint("ken.sato@example.jp"), "ke***@example.jp");
-        assert_eq!(email_hint("k@example.jp"), "k***@example.jp");
-        assert_eq!(email_hint("broken"), "***");
-    }
 }

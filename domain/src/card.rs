@@ -117,6 +117,17 @@ pub(crate) fn digits_only(input: &str, separators: &[char]) -> Option<String> {
     Some(out)
 }
 
+/// A card as the screens show it: never more of the number than the last digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardView {
+    pub product_ja: String,
+    pub product_en: String,
+    pub holder_ja: String,
+    pub holder_en: String,
+    pub last_digits: String,
+    pub family: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

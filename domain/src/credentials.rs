@@ -141,6 +141,13 @@ pub fn password_problems(
     problems
 }
 
+// What the screens are sent.
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveredUserId {
+    pub user_id: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

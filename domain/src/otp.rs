@@ -85,6 +85,26 @@ pub fn normalize_code(input: &str, policy: &CodePolicy) -> Option<String> {
     (out.len() == policy.digits as usize).then_some(out)
 }
 
+// What the screens are sent.
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    /// The registered address with most of it hidden: `k***@example.jp`.
+    pub email_hint: String,
+    pub resend_wait_secs: i64,
+}
+
+/// `ke***@example.jp`: enough for the member to recognise the address, not enough to harvest it.
+pub fn email_hint(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}***@{domain}")
+        }
+        None => "***".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +182,12 @@ mod tests {
         );
         assert_eq!(normalize_code("12345", &p), None);
         assert_eq!(normalize_code("12345a", &p), None);
+    }
+
+    #[test]
+    fn email_hints_hide_the_local_part() {
+        assert_eq!(email_hint("ken.sato@example.jp"), "ke***@example.jp");
+        assert_eq!(email_hint("k@example.jp"), "k***@example.jp");
+        assert_eq!(email_hint("broken"), "***");
     }
 }

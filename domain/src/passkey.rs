@@ -76,6 +76,36 @@ pub fn ceremony_usable(
     }
 }
 
+// What the screens are sent.
+
+/// One of the member's passkeys, as security settings list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    pub id: i64,
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    /// Backed up by its provider and usable on the member's other devices.
+    pub synced: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityView {
+    pub passkeys: Vec<PasskeyView>,
+    /// Seconds left of the last confirmation; passkeys can be added or removed while above 0.
+    pub confirmation_left_secs: i64,
+    pub password_locked: bool,
+    pub signed_in_with_passkey: bool,
+}
+
+/// What the browser needs after a passkey sign-in: where to go next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySignedIn {
+    /// The password is locked; the member is asked for a new one.
+    pub password_locked: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -441,6 +441,87 @@ pub fn approves(
     amount > 0 && amount <= rule.max_amount_yen && amount + owed.max(0) <= line
 }
 
+// What the screens are sent.
+
+/// One payment date's debit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueView {
+    /// ISO date.
+    pub date: String,
+    pub due: Due,
+    /// The amount is fixed (its cut-off has passed): changes now apply from a later payment.
+    pub fixed: bool,
+}
+
+/// A posted lump-sum charge the member may move to revolving or split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeView {
+    pub id: i64,
+    pub used_on: String,
+    pub merchant: String,
+    pub last_digits: String,
+    pub amount_yen: i64,
+    /// The payment date of the statement it is on.
+    pub statement_payment: String,
+    /// The payment a change made today starts on: later than `statement_payment` after the cut-off.
+    pub applies_from: String,
+}
+
+/// A charge in a payment plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub plan_id: i64,
+    pub kind: PlanKind,
+    pub merchant: String,
+    pub used_on: String,
+    pub amount_yen: i64,
+    /// The revolving course; 0 for instalments.
+    pub monthly_yen: i64,
+    /// Instalments; 0 for revolving.
+    pub payments: u8,
+    pub first_payment: String,
+    /// The last day it can be undone; none once its first payment is fixed.
+    pub undo_until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentsView {
+    /// Payment dates from today on.
+    pub coming: Vec<DueView>,
+    /// Past payment dates, newest first.
+    pub history: Vec<DueView>,
+    pub plans: Vec<PlanView>,
+    pub eligible: Vec<ChargeView>,
+    pub terms: PlanTerms,
+    pub today: String,
+}
+
+/// What a change would do (or did): each payment it alters, by how much, and its total fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPreview {
+    pub choice: PlanChoice,
+    pub amount_yen: i64,
+    pub statement_payment: String,
+    pub applies_from: String,
+    pub changes: Vec<DueView>,
+    pub fee_total_yen: i64,
+    /// Made, not only shown.
+    pub confirmed: bool,
+}
+
+/// What the member saw before confirming a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSeen {
+    pub applies_from: String,
+    pub fee_total_yen: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpendingAnswer {
+    pub amount_yen: i64,
+    pub approved: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -295,6 +295,82 @@ impl TransferStatus {
     }
 }
 
+// What the screens are sent.
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsLine {
+    /// Unix seconds.
+    pub at: i64,
+    pub delta: i64,
+    /// earn, reverse, bonus, use, return, expire.
+    pub kind: String,
+    /// The merchant for earned and reversed points, the use for the rest.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerView {
+    pub partner: Partner,
+    /// The linked member number, all but the last 4 digits hidden.
+    pub number: Option<String>,
+    pub ratio: Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UseKind {
+    Bill {
+        credit_yen: i64,
+        payment_date: String,
+    },
+    Item {
+        code: String,
+    },
+    Transfer {
+        partner: Partner,
+        units: i64,
+        status: TransferStatus,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseView {
+    pub id: i64,
+    pub points: i64,
+    pub kind: UseKind,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub settled_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsView {
+    pub balance: i64,
+    /// (ISO expiry date, points), soonest first.
+    pub expiring: Vec<(String, i64)>,
+    pub expiry_months: u16,
+    pub history: Vec<PointsLine>,
+    pub partners: Vec<PartnerView>,
+    pub uses: Vec<UseView>,
+    pub bill: BillRate,
+    /// The payment date a bill credit made now goes to.
+    pub credit_payment: String,
+}
+
+/// A use of points, as the browser asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UseRequest {
+    Bill { points: i64 },
+    Item { code: String },
+    Transfer { partner: Partner, points: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseDone {
+    pub use_id: i64,
+    /// The same request arrived before (a double click): nothing more was taken.
+    pub repeated: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
