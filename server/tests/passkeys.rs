@@ -401,3 +401,72 @@ on_both_databases!(
     passkey_ceremonies_are_rate_limited,
     passkey_ceremonies_are_rate_limited
 );
+
+async fn removing_a_passkey_signs_out_whoever_used_it(kind: Kind) {
+    let db = TestDb::new(kind, "passkey_removed").await;
+    let server = Server::start(&db).await;
+    let taro = server.browser();
+    assert!(taro.sign_in(TARO, TARO_PASSWORD).await.is_done());
+    let mut key = SoftPasskey::new(&server.passkey_origin());
+    assert!(add_passkey(&taro, &mut key, "stolen phone").await.is_done());
+    let (thief, reply) = sign_in_with(&server, &mut key).await;
+    assert!(reply.is_done());
+    assert_eq!(thief.session_user().await.as_deref(), Some(TARO));
+
+    // The member resets the password: the notice lists the passkeys, so an unknown one shows.
+    let member = server.browser();
+    let card = [
+        ("card_number", "371234567890005"),
+        ("front_code", "1234"),
+        ("birth_date", "1985-04-12"),
+    ];
+    assert!(member.reply("reset_start", &card).await.is_done());
+    let code = server.latest_code("taro.yamada@example.jp").await;
+    assert!(
+        member
+            .reply("reset_verify", &[("code", &code)])
+            .await
+            .is_done()
+    );
+    let new_password = "Fresh-Start-2026";
+    let fields = [
+        ("password", new_password),
+        ("password_confirm", new_password),
+    ];
+    assert!(member.reply("reset_finish", &fields).await.is_done());
+    let notice = server
+        .outbox()
+        .await
+        .into_iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .contains("password was changed")
+        })
+        .expect("a notice of the new password");
+    assert!(
+        notice["body"].as_str().unwrap().contains("stolen phone"),
+        "{notice}"
+    );
+
+    // It signs in, confirmed by the new password, and removes the passkey: the thief is out.
+    let thief_again = sign_in_with(&server, &mut key).await.0;
+    assert!(member.sign_in(TARO, new_password).await.is_done());
+    let id = security(&member).await["passkeys"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let id = id.to_string();
+    assert!(
+        member
+            .reply("passkey_remove", &[("id", id.as_str())])
+            .await
+            .is_done()
+    );
+    assert_eq!(thief_again.session_user().await, None);
+    assert_eq!(member.session_user().await.as_deref(), Some(TARO));
+}
+on_both_databases!(
+    removing_a_passkey_signs_out_whoever_used_it,
+    removing_a_passkey_signs_out_whoever_used_it
+);
