@@ -27,6 +27,13 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         }
     }
 
+    /// Forgets keys whose allowance is full again, so the map holds only recent callers, not every
+    /// address that ever called.
+    fn trim(&self) {
+        self.inner.retain_recent();
+        self.inner.shrink_to_fit();
+    }
+
     /// Ok, or the seconds to wait before the next attempt.
     pub fn check(&self, key: &K) -> Result<(), u64> {
         use governor::clock::Clock;
@@ -51,6 +58,17 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Run now and then (with the session purge).
+    pub fn trim(&self) {
+        self.sign_in.trim();
+        self.identity.trim();
+        self.passkey.trim();
+        self.strength.trim();
+        self.user_id_taken.trim();
+        self.pdf.trim();
+        self.spending_checks.trim();
+    }
+
     pub fn new(rate: &RateLimits) -> Self {
         Self {
             sign_in: Limiter::new(rate.sign_in_per_minute, Duration::from_secs(60)),
@@ -84,5 +102,18 @@ mod tests {
             limiter.check(&"10.0.0.1".to_string()).is_ok(),
             "other clients are not affected"
         );
+    }
+
+    #[test]
+    fn trimming_forgets_callers_whose_allowance_is_full_again() {
+        // Ten a second: a key's allowance refills within 100 ms.
+        let limiter = Limiter::new(1, Duration::from_millis(100));
+        for n in 0..1000 {
+            assert!(limiter.check(&n).is_ok());
+        }
+        assert_eq!(limiter.inner.len(), 1000);
+        std::thread::sleep(Duration::from_millis(300));
+        limiter.trim();
+        assert_eq!(limiter.inner.len(), 0);
     }
 }

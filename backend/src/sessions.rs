@@ -184,8 +184,8 @@ impl Portal {
         Ok(())
     }
 
-    /// Removes sessions past either limit and usage counters of past days; run now and then so
-    /// the tables do not grow.
+    /// Removes sessions past either limit, usage counters of past days and rate-limit entries of
+    /// callers long gone; run now and then so neither the tables nor the memory grow.
     pub async fn purge_expired(&self) -> PortalResult<u64> {
         let now = self.now();
         let policy = self.session_policy();
@@ -194,6 +194,7 @@ impl Portal {
             .delete_expired_sessions(now - policy.idle_secs, now - policy.max_secs)
             .await?;
         let counters = self.db.purge_usage_counters(now - 2 * 86_400).await?;
+        self.limits.trim();
         Ok(sessions + counters)
     }
 }
