@@ -438,3 +438,37 @@ async fn screens_state_the_configured_policy(kind: Kind) {
     assert!(!page.contains("8文字以上"));
 }
 on_both_databases!(policy, screens_state_the_configured_policy);
+
+async fn parallel_spending_checks_cannot_pass_the_days_limit(kind: Kind) {
+    let db = TestDb::new(kind, "spending_race").await;
+    let server = Server::start_with(
+        &db,
+        &[
+            ("PORTAL_RATE_SPENDING_PER_HOUR", "100"),
+            ("PORTAL_RATE_SPENDING_PER_DAY", "5"),
+        ],
+    )
+    .await;
+    let taro = server.browser();
+    assert!(taro.sign_in(TARO, TARO_PASSWORD).await.is_done());
+    let checks: Vec<_> = (0..20)
+        .map(|n| {
+            let taro = taro.clone();
+            let amount = (100_000 + n * 1_000).to_string();
+            tokio::spawn(async move { taro.reply("spending_power", &[("amount", &amount)]).await })
+        })
+        .collect();
+    let mut answered = 0;
+    for check in checks {
+        match check.await.unwrap() {
+            Reply::Done(_) => answered += 1,
+            Reply::Refused(Refusal::RateLimited { .. }) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(answered, 5, "the day's five, however many at once");
+}
+on_both_databases!(
+    spending_race,
+    parallel_spending_checks_cannot_pass_the_days_limit
+);
