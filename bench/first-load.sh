@@ -2,16 +2,16 @@
 # What the sign-in page downloads before it is idle: every response Chromium receives (the page, the
 # wasm, its JS glue, styles, any chunk it loads), with its raw size and its size compressed with
 # brotli (quality 11, as precompressed assets would be), and the total. Nothing is asserted.
-# Needs `cargo leptos build --release` (set BENCH_SKIP_BUILD=1 to use the last build).
+# Builds with `cargo leptos build --release --precompress` (BENCH_SKIP_BUILD=1 uses the last build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build --release >/dev/null
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build --release --precompress >/dev/null
 dir=$(mktemp -d)
 port=${BENCH_PORT:-3979}
 base="http://localhost:$port"
 DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg RUST_LOG=warn \
+  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
   target/release/portal-server > "$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Payments and points screens over real HTTP: the release server on a fresh demo SQLite file,
 # 山田 太郎 signed in, 200 calls each of the schedule (`payments`) and the points view (`points`).
-# Prints median and p95 in milliseconds; nothing is asserted. Needs `cargo leptos build --release`.
+# Prints median and p95 in milliseconds; nothing is asserted. Needs `cargo leptos build --release --precompress`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d)
 port=${BENCH_PORT:-3977}
 base="http://127.0.0.1:$port"
 DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg RUST_LOG=warn \
+  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
   target/release/portal-server > "$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT

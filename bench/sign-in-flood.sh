@@ -3,7 +3,7 @@
 # PORTAL_MAX_CONCURRENT_HASHES=4, then 500 sign-ins at once (unknown user IDs, so each verifies the
 # decoy hash and nothing locks). Prints resident memory idle, at its peak and 5 s after, sign-ins
 # per second, and that rate against `cores / one argon2id verify` of the C reference (Debian's
-# `argon2`, when installed). Nothing is asserted. Needs `cargo leptos build --release`.
+# `argon2`, when installed). Nothing is asserted. Needs `cargo leptos build --release --precompress`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d)
@@ -11,7 +11,7 @@ port=${BENCH_PORT:-3978}
 flood=${BENCH_FLOOD:-500}
 base="http://127.0.0.1:$port"
 DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg RUST_LOG=warn \
+  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
   PORTAL_MAX_CONCURRENT_HASHES=4 PORTAL_RATE_SIGN_IN_PER_MIN=1000000 \
   target/release/portal-server > "$dir/server.log" 2>&1 &
 server=$!

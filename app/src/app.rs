@@ -1,7 +1,7 @@
 //! The document shell, the routes, and the header every page shares.
 
 use leptos::prelude::*;
-use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#00175a" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -81,7 +82,6 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Html {..} lang=move || lang.get().code() />
-        <Stylesheet id="leptos" href="/pkg/portal.css" />
         <Title text=move || lang.get().pick("会員ポータル", "Member Portal") />
         <Router>
             <Layout />

@@ -133,11 +133,17 @@ test("the language switches to English and back, and is remembered", async ({ pa
   await expect(page.getByRole("alert")).toContainText("ユーザーIDまたはパスワードが正しくありません");
 });
 
-test("the wasm arrives compressed", async ({ page }) => {
+test("the wasm arrives precompressed under a hashed name, kept for a year; pages are never kept", async ({ page }) => {
   const wasm = page.waitForResponse((res) => new URL(res.url()).pathname.endsWith(".wasm"));
+  const document = page.waitForResponse((res) => new URL(res.url()).pathname === "/");
   await open(page, "/");
-  const headers = await (await wasm).allHeaders();
+  const response = await wasm;
+  const headers = await response.allHeaders();
   expect(["br", "gzip"]).toContain(headers["content-encoding"]);
+  expect(new URL(response.url()).pathname).toMatch(/^\/pkg\/portal\.[A-Za-z0-9_-]+\.wasm$/);
+  expect(headers["cache-control"]).toContain("immutable");
+  expect((await (await document).allHeaders())["cache-control"]).toBe("no-store");
+  expect((await page.request.get("/favicon.ico")).status()).toBe(200);
 });
 
 test.describe("on a phone", () => {

@@ -53,7 +53,10 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
             client_address,
         ))
         .layer(middleware::from_fn_with_state(
-            portal.clone(),
+            Assets {
+                portal: portal.clone(),
+                hashed: leptos.hash_files,
+            },
             security_headers,
         ))
         .with_state(leptos)
@@ -146,7 +149,19 @@ fn is_cross_site(headers: &HeaderMap, public_origin: &str, demo: bool) -> bool {
     headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
 }
 
-async fn security_headers(State(portal): State<Arc<Portal>>, req: Request, next: Next) -> Response {
+/// What the header middleware needs: whether cookies are secure, and whether asset names carry
+/// their content's hash (release builds), which makes them safe to keep for good.
+#[derive(Clone)]
+struct Assets {
+    portal: Arc<Portal>,
+    hashed: bool,
+}
+
+async fn security_headers(
+    State(Assets { portal, hashed }): State<Assets>,
+    req: Request,
+    next: Next,
+) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -171,9 +186,17 @@ async fn security_headers(State(portal): State<Arc<Portal>>, req: Request, next:
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    if !static_asset {
+    let cache = match (static_asset, hashed) {
+        // A hashed name changes with its content: keep it for a year, never ask again.
+        (true, true) => "public, max-age=31536000, immutable",
+        (true, false) => "no-cache",
         // Pages show personal data: never keep them in a shared or back-button cache.
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        (false, _) => "no-store",
+    };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Precompressed files are chosen by Accept-Encoding: a shared cache must keep them apart.
+    if static_asset && !h.contains_key(header::VARY) {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     res
 }
@@ -212,7 +235,9 @@ async fn outbox_page(axum::Extension(portal): axum::Extension<Arc<Portal>>) -> R
     };
     let mut body = String::from(
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>送信メール（デモ） / Outbox (demo)</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head><body><main class=\"wide\">\
+         <title>送信メール（デモ） / Outbox (demo)</title>\
+         <style>body{font-family:system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:1rem;line-height:1.6}\
+         article{border:1px solid #d5d9e2;border-radius:10px;padding:0 1rem;margin:1rem 0}</style></head><body><main>\
          <h1>送信メール（デモ） / Outbox (demo)</h1><p>デモモードでは、メールは送信されずここに表示されます。 In demo mode, mail is kept here instead of being sent.</p>",
     );
     if mails.is_empty() {
