@@ -506,6 +506,31 @@ mod tests {
     }
 
     #[test]
+    fn outside_demo_mode_cookies_are_secure_and_spending_checks_few() {
+        let production = config(&[
+            ("PORTAL_DEMO", "0"),
+            ("PORTAL_SECRET_KEY", KEY),
+            ("PORTAL_SMTP_URL", "smtp://localhost:2525"),
+        ])
+        .unwrap();
+        assert!(
+            production.secure_cookies,
+            "Secure cookies and HSTS by default"
+        );
+        assert_eq!(production.rate.spending_checks_per_member_per_day, 10);
+        assert_eq!(
+            production.forwarded_hops, 0,
+            "X-Forwarded-For believed only when configured"
+        );
+        assert_eq!(production.identity_lock.max_failures, 5);
+        let demo = config(&[("PORTAL_DEMO", "1")]).unwrap();
+        assert!(
+            !demo.secure_cookies,
+            "the demo runs on plain http://localhost"
+        );
+    }
+
+    #[test]
     fn passkeys_belong_to_the_public_host() {
         let base = [("PORTAL_SECRET_KEY", KEY), ("PORTAL_SMTP_URL", "smtp://x")];
         let c = config(&[base[0], base[1], ("LEPTOS_SITE_ADDR", "127.0.0.1:3100")]).unwrap();
