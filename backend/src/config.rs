@@ -523,7 +523,7 @@ mod tests {
             "X-Forwarded-For believed only when configured"
         );
         assert_eq!(production.identity_lock.max_failures, 5);
-        let demo = config(&[("PORTAL_DEMO", "1")]).unwrap();
+        let demo = config(&[("PORTAL_DEMO", "1"), ("PORTAL_SECRET_KEY", KEY)]).unwrap();
         assert!(
             !demo.secure_cookies,
             "the demo runs on plain http://localhost"
