@@ -7,15 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 [ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build --release --precompress >/dev/null
-dir=$(mktemp -d)
 port=${BENCH_PORT:-3979}
-base="http://localhost:$port"
-DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
-  target/release/portal-server > "$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 120); do curl -sf "$base/" -o /dev/null && break; sleep 0.5; done
+source bench/release-server.sh
 (cd end2end && BASE="$base" node - <<'JS'
 const { chromium } = require("@playwright/test");
 const zlib = require("zlib");

@@ -10,15 +10,8 @@ source scripts/env.sh
 tools=target/lighthouse
 [ -x "$tools/node_modules/.bin/lighthouse" ] ||
   (mkdir -p "$tools" && cd "$tools" && npm install --no-audit --no-fund --silent lighthouse@12.2.3)
-dir=$(mktemp -d)
 port=${BENCH_PORT:-3980}
-base="http://localhost:$port"
-DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
-  target/release/portal-server > "$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 120); do curl -sf "$base/" -o /dev/null && break; sleep 0.5; done
+source bench/release-server.sh
 session=$(curl -sf -D - -o /dev/null -H "Origin: $base" -d 'user_id=demotaro&password=Portal2026demo' \
   "$base/api/sign_in" | awk -F'[=;]' 'tolower($0) ~ /^set-cookie: portal_session=/ { print $2 }')
 run() {

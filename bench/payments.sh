@@ -4,15 +4,8 @@
 # Prints median and p95 in milliseconds; nothing is asserted. Needs `cargo leptos build --release --precompress`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=$(mktemp -d)
 port=${BENCH_PORT:-3977}
-base="http://127.0.0.1:$port"
-DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
-  target/release/portal-server > "$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 120); do curl -sf "$base/" -o /dev/null && break; sleep 0.5; done
+source bench/release-server.sh
 curl -sf -c "$dir/cookies" -H "Origin: $base" -d 'user_id=demotaro&password=Portal2026demo' \
   "$base/api/sign_in" -o /dev/null
 for endpoint in payments points; do

@@ -6,17 +6,9 @@
 # `argon2`, when installed). Nothing is asserted. Needs `cargo leptos build --release --precompress`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=$(mktemp -d)
 port=${BENCH_PORT:-3978}
 flood=${BENCH_FLOOD:-500}
-base="http://127.0.0.1:$port"
-DATABASE_URL="sqlite://$dir/portal.db" PORTAL_DEMO=1 PORTAL_DATA_DIR="$dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  LEPTOS_OUTPUT_NAME=portal LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true RUST_LOG=warn \
-  PORTAL_MAX_CONCURRENT_HASHES=4 PORTAL_RATE_SIGN_IN_PER_MIN=1000000 \
-  target/release/portal-server > "$dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 120); do curl -sf "$base/" -o /dev/null && break; sleep 0.5; done
+source bench/release-server.sh PORTAL_MAX_CONCURRENT_HASHES=4 PORTAL_RATE_SIGN_IN_PER_MIN=1000000
 sleep 2
 
 python3 - "$server" "$base" "$flood" <<'PY'

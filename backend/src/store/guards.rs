@@ -34,15 +34,22 @@ impl GuardRow {
 }
 
 impl Db {
-    pub async fn guard(&self, key: &str) -> DbResult<Guard> {
-        let row: Option<GuardRow> = sqlx::query_as(
+    async fn guard_row(&self, key: &str) -> DbResult<Option<GuardRow>> {
+        sqlx::query_as(
             "SELECT failures, pending, pending_since, locks, locked_until, version
              FROM attempt_guards WHERE guard_key = $1",
         )
         .bind(key)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| r.guard()).unwrap_or_default())
+        .await
+    }
+
+    pub async fn guard(&self, key: &str) -> DbResult<Guard> {
+        Ok(self
+            .guard_row(key)
+            .await?
+            .map(|r| r.guard())
+            .unwrap_or_default())
     }
 
     /// Applies `change` to the key's guard atomically and returns what it returned. `change` may
@@ -54,13 +61,7 @@ impl Db {
         mut change: impl FnMut(&mut Guard) -> T,
     ) -> DbResult<T> {
         loop {
-            let row: Option<GuardRow> = sqlx::query_as(
-                "SELECT failures, pending, pending_since, locks, locked_until, version
-                 FROM attempt_guards WHERE guard_key = $1",
-            )
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+            let row = self.guard_row(key).await?;
             let before = row.as_ref().map(GuardRow::guard).unwrap_or_default();
             let mut after = before;
             let outcome = change(&mut after);
