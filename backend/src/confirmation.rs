@@ -4,11 +4,11 @@
 
 use portal_domain::api::{CodeSent, Field, Problem, Refusal, Reply};
 use portal_domain::credentials::{PasswordProblem, UserId};
-use portal_domain::lockout::{Refused, Settled};
+use portal_domain::lockout::Settled;
 use portal_domain::passkey::confirmation_is_fresh;
 
 use crate::crypto::token_hash;
-use crate::guards::login_guard;
+use crate::guards::login_refusal;
 use crate::recovery::PasswordOwner;
 use crate::sessions::SessionUser;
 use crate::{Client, Portal, PortalResult};
@@ -59,19 +59,16 @@ impl Portal {
             return Ok(Reply::Refused(Refusal::SignedOut));
         };
         let login_key = UserId::login_key(&account.display_user_id);
-        let guard = login_guard(&login_key);
-        let policy = self.config.lockout.guard();
-        match self.reserve_attempt(&guard, &policy, now).await? {
-            Ok(()) => {}
-            Err(Refused::Locked { .. }) => return Ok(Reply::Refused(Refusal::Locked)),
-            Err(Refused::Busy) => return Ok(Reply::Refused(Refusal::TryAgain)),
-        }
         let who = Some(user.online_user_id);
-        let right = self
-            .passwords
-            .verify(password, Some(&account.password_hash))
-            .await?;
-        match self.settle_attempt(&guard, right, &policy, now).await? {
+        let stored = Some(account.password_hash.as_str());
+        let settled = match self
+            .verify_guarded(&login_key, password, stored, now)
+            .await?
+        {
+            Ok(settled) => settled,
+            Err(refused) => return Ok(Reply::Refused(login_refusal(refused))),
+        };
+        match settled {
             Settled::Passed => {
                 self.db.confirm_session(&user.id_hash, now).await?;
                 self.audit(client, "confirmed", who, Some(&login_key), "password")
@@ -86,9 +83,9 @@ impl Portal {
             Settled::LockedNow { .. } => {
                 self.audit(client, "confirm_failed", who, Some(&login_key), "")
                     .await;
-                self.audit(client, "locked", who, Some(&login_key), "confirmation")
-                    .await;
-                self.notify_locked(user.member_id).await?;
+                let account = Some((user.online_user_id, user.member_id));
+                self.password_locked_now(client, account, &login_key, "confirmation")
+                    .await?;
                 Ok(Reply::Refused(Refusal::Locked))
             }
         }

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
@@ -59,16 +59,29 @@ fn with_memory<T>(pool: &MemoryPool, blocks: usize, work: impl FnOnce(&mut [Bloc
     result
 }
 
+/// The argon2 output for `password` and a PHC salt, in pooled working memory.
+fn derive(
+    pool: &MemoryPool,
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &str,
+    salt: Salt<'_>,
+    out: &mut [u8],
+) -> Result<(), HashError> {
+    let mut raw_salt = [0u8; 64];
+    let raw_salt = salt.decode_b64(&mut raw_salt)?;
+    with_memory(pool, params.block_count(), |memory| {
+        argon2.hash_password_into_with_memory(password.as_bytes(), raw_salt, out, memory)
+    })?;
+    Ok(())
+}
+
 fn hash_now(pool: &MemoryPool, password: &str) -> Result<String, HashError> {
     let params = params();
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    let mut raw_salt = [0u8; 64];
-    let raw_salt = salt.as_salt().decode_b64(&mut raw_salt)?;
     let mut out = [0u8; 32];
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-    with_memory(pool, params.block_count(), |memory| {
-        argon2.hash_password_into_with_memory(password.as_bytes(), raw_salt, &mut out, memory)
-    })?;
+    derive(pool, &argon2, &params, password, salt.as_salt(), &mut out)?;
     let hash = PasswordHash {
         algorithm: ARGON2ID_IDENT,
         version: Some(Version::V0x13.into()),
@@ -90,13 +103,9 @@ fn matches(pool: &MemoryPool, password: &str, stored: &str) -> Result<bool, Hash
         .version
         .map_or(Ok(Version::V0x13), Version::try_from)?;
     let params = Params::try_from(&parsed)?;
-    let mut raw_salt = [0u8; 64];
-    let raw_salt = salt.decode_b64(&mut raw_salt)?;
     let mut out = vec![0u8; expected.len()];
     let argon2 = Argon2::new(algorithm, version, params.clone());
-    with_memory(pool, params.block_count(), |memory| {
-        argon2.hash_password_into_with_memory(password.as_bytes(), raw_salt, &mut out, memory)
-    })?;
+    derive(pool, &argon2, &params, password, salt, &mut out)?;
     // `Output`'s comparison takes the same time wherever the bytes differ.
     Ok(Output::new(&out)? == expected)
 }

@@ -278,14 +278,15 @@ impl Portal {
             }
         };
         // The linked number is where transfers go: changing it needs a fresh confirmation.
-        if !self.confirmed(user, self.now()) {
+        let now = self.now();
+        if !self.confirmed(user, now) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
         let Some(account_id) = self.held_account(user).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         self.db
-            .link_partner(account_id, partner.code(), &number, self.now())
+            .link_partner(account_id, partner.code(), &number, now)
             .await?;
         let (ja, en) = partner.names();
         self.notify_member(

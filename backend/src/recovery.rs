@@ -170,7 +170,7 @@ impl Portal {
         let Some(member) = self.db.member(member_id).await? else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
-        let minutes = policy.ttl_secs / 60;
+        let minutes = portal_domain::api::PolicyView::minutes(policy.ttl_secs);
         let body = format!(
             "{name} 様\n\nワンタイムコード: {code}\n有効期限は{minutes}分です。このコードを他人に教えないでください。\n\n\
              Dear {name_en},\n\nYour one-time code: {code}\nIt is valid for {minutes} minutes. Never share it with anyone.\n",

@@ -4,7 +4,7 @@ use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::credentials::{PasswordProblem, UserId, UserIdError};
 use portal_domain::lockout::{Refused, Settled};
 
-use crate::guards::login_guard;
+use crate::guards::login_refusal;
 use crate::sessions::SignInMethod;
 use crate::{Client, Portal, PortalResult};
 
@@ -52,29 +52,26 @@ impl Portal {
         }
         let user = self.db.online_user_by_login(&login_key).await?;
         let user_num = user.as_ref().map(|u| u.id);
-        let guard = login_guard(&login_key);
-        let policy = self.config.lockout.guard();
-        match self.reserve_attempt(&guard, &policy, now).await? {
-            Ok(()) => {}
-            Err(Refused::Locked { .. }) => {
-                self.audit(
-                    client,
-                    "sign_in_refused_locked",
-                    user_num,
-                    Some(&login_key),
-                    "",
-                )
-                .await;
-                return Ok(Reply::Refused(Refusal::Locked));
+        let stored = user.as_ref().map(|u| u.password_hash.as_str());
+        let settled = match self
+            .verify_guarded(&login_key, password, stored, now)
+            .await?
+        {
+            Ok(settled) => settled,
+            Err(refused) => {
+                if matches!(refused, Refused::Locked { .. }) {
+                    self.audit(
+                        client,
+                        "sign_in_refused_locked",
+                        user_num,
+                        Some(&login_key),
+                        "",
+                    )
+                    .await;
+                }
+                return Ok(Reply::Refused(login_refusal(refused)));
             }
-            Err(Refused::Busy) => return Ok(Reply::Refused(Refusal::TryAgain)),
-        }
-        let matched = self
-            .passwords
-            .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
-            .await?;
-        let right = matched && user.is_some();
-        let settled = self.settle_attempt(&guard, right, &policy, now).await?;
+        };
         match (user, settled) {
             (Some(user), Settled::Passed) => {
                 // Said only after the right password, so holds cannot be probed for.
@@ -103,7 +100,6 @@ impl Portal {
                 Ok(Reply::Done(token))
             }
             (user, settled) => {
-                let user_num = user.as_ref().map(|u| u.id);
                 self.audit(client, "sign_in_failed", user_num, Some(&login_key), "")
                     .await;
                 match settled {
@@ -111,11 +107,9 @@ impl Portal {
                         Ok(Reply::Refused(Refusal::BadCredentials { remaining }))
                     }
                     _ => {
-                        self.audit(client, "locked", user_num, Some(&login_key), "password")
-                            .await;
-                        if let Some(user) = user {
-                            self.notify_locked(user.member_id).await?;
-                        }
+                        let account = user.map(|u| (u.id, u.member_id));
+                        self.password_locked_now(client, account, &login_key, "password")
+                            .await?;
                         Ok(Reply::Refused(Refusal::Locked))
                     }
                 }

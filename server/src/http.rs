@@ -53,9 +53,9 @@ pub fn router(leptos: LeptosOptions, portal: Arc<Portal>) -> Router {
             client_address,
         ))
         .layer(middleware::from_fn_with_state(
-            Assets {
-                portal: portal.clone(),
-                hashed: leptos.hash_files,
+            HeaderPolicy {
+                hsts: portal.config.secure_cookies,
+                hashed_assets: leptos.hash_files,
             },
             security_headers,
         ))
@@ -149,16 +149,20 @@ fn is_cross_site(headers: &HeaderMap, public_origin: &str, demo: bool) -> bool {
     headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
 }
 
-/// What the header middleware needs: whether cookies are secure, and whether asset names carry
-/// their content's hash (release builds), which makes them safe to keep for good.
-#[derive(Clone)]
-struct Assets {
-    portal: Arc<Portal>,
-    hashed: bool,
+/// What the header middleware decides by: HSTS where cookies are Secure (served over https), and
+/// whether asset names carry their content's hash (release builds), which makes them safe to keep
+/// for good.
+#[derive(Clone, Copy)]
+struct HeaderPolicy {
+    hsts: bool,
+    hashed_assets: bool,
 }
 
 async fn security_headers(
-    State(Assets { portal, hashed }): State<Assets>,
+    State(HeaderPolicy {
+        hsts,
+        hashed_assets,
+    }): State<HeaderPolicy>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -180,13 +184,13 @@ async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if portal.config.secure_cookies {
+    if hsts {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    let cache = match (static_asset, hashed) {
+    let cache = match (static_asset, hashed_assets) {
         // A hashed name changes with its content: keep it for a year, never ask again.
         (true, true) => "public, max-age=31536000, immutable",
         (true, false) => "no-cache",

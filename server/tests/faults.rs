@@ -5,20 +5,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb};
+use common::{Browser, KEN_CARD, Kind, Server, TARO_PASSWORD, TestDb};
 use portal_domain::api::Reply;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 const NEW_MEMBERS: [([(&str, &str); 3], &str); 3] = [
-    (
-        [
-            ("card_number", "371234567890021"),
-            ("front_code", "4321"),
-            ("birth_date", "1990-11-03"),
-        ],
-        "kensato90",
-    ),
+    (KEN_CARD, "kensato90"),
     (
         [
             ("card_number", "371234567890039"),

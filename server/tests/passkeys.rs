@@ -4,7 +4,7 @@
 mod common;
 
 use common::authenticator::SoftPasskey;
-use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb, register_ken};
+use common::{Browser, Kind, Server, TARO_CARD, TARO_PASSWORD, TestDb, register_ken};
 use portal_domain::api::{PasskeyRefusal, Refusal, Reply};
 use portal_domain::passkey::CeremonyRefusal;
 use serde_json::{Value, json};
@@ -415,12 +415,7 @@ async fn removing_a_passkey_signs_out_whoever_used_it(kind: Kind) {
 
     // The member resets the password: the notice lists the passkeys, so an unknown one shows.
     let member = server.browser();
-    let card = [
-        ("card_number", "371234567890005"),
-        ("front_code", "1234"),
-        ("birth_date", "1985-04-12"),
-    ];
-    assert!(member.reply("reset_start", &card).await.is_done());
+    assert!(member.reply("reset_start", &TARO_CARD).await.is_done());
     let code = server.latest_code("taro.yamada@example.jp").await;
     assert!(
         member

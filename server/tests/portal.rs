@@ -2,25 +2,12 @@
 
 mod common;
 
-use common::{KEN_CARD, Kind, Server, TARO_PASSWORD, TestDb, register_ken};
+use common::{KEN_CARD, Kind, Server, TARO_CARD, TARO_PASSWORD, TestDb, refused, register_ken};
 use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::card::CardNumberError;
 use portal_domain::credentials::PasswordProblem;
 use portal_domain::otp::CodeRefusal;
 use serde_json::Value;
-
-const TARO_CARD: [(&str, &str); 3] = [
-    ("card_number", "371234567890005"),
-    ("front_code", "1234"),
-    ("birth_date", "1985-04-12"),
-];
-
-fn refused(reply: &Reply<Value>) -> Refusal {
-    match reply {
-        Reply::Refused(r) => *r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
 
 fn problems(reply: &Reply<Value>) -> Vec<(Field, Problem)> {
     match reply {

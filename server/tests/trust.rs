@@ -3,25 +3,13 @@
 
 mod common;
 
-use common::{KEN_CARD, Kind, Server, TARO_PASSWORD, TestDb};
+use common::{KEN_CARD, Kind, Server, TARO_CARD, TARO_PASSWORD, TestDb, refused};
 use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::credentials::UserIdError;
 use portal_domain::otp::CodeRefusal;
 use serde_json::Value;
 
 const TARO: &str = "demotaro";
-const TARO_CARD: [(&str, &str); 3] = [
-    ("card_number", "371234567890005"),
-    ("front_code", "1234"),
-    ("birth_date", "1985-04-12"),
-];
-
-fn refused(reply: &Reply<Value>) -> Refusal {
-    match reply {
-        Reply::Refused(r) => *r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
 
 fn with_front_code<'a>(card: &[(&'a str, &'a str); 3], code: &'a str) -> [(&'a str, &'a str); 3] {
     [card[0], ("front_code", code), card[2]]

@@ -17,6 +17,11 @@ use sqlx::AnyPool;
 
 pub const SECRET_KEY: &str = "6b1f0c2d9e8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c";
 pub const TARO_PASSWORD: &str = "Portal2026demo";
+pub const TARO_CARD: [(&str, &str); 3] = [
+    ("card_number", "371234567890005"),
+    ("front_code", "1234"),
+    ("birth_date", "1985-04-12"),
+];
 pub const KEN_CARD: [(&str, &str); 3] = [
     ("card_number", "3712 345678 90021"),
     ("front_code", "4321"),
@@ -337,6 +342,14 @@ impl Browser {
             .send()
             .await
             .unwrap()
+    }
+}
+
+/// The refusal in a reply that must be one.
+pub fn refused(reply: &Reply<serde_json::Value>) -> portal_domain::api::Refusal {
+    match reply {
+        Reply::Refused(r) => *r,
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }
 
