@@ -9,7 +9,7 @@ setup:
 # The portal at http://localhost:3000 (or LEPTOS_SITE_ADDR) on data/portal.db (or DATABASE_URL),
 # with the demo members.
 run: setup
-	source scripts/env.sh && PORTAL_DEMO=$${PORTAL_DEMO:-1} cargo leptos serve --release --precompress
+	source scripts/env.sh && PORTAL_DEMO=$${PORTAL_DEMO:-1} cargo leptos serve "$${RELEASE_FLAGS[@]}"
 
 # Formatting, lints, unit and integration tests on SQLite and PostgreSQL, and Playwright.
 test:

@@ -2,11 +2,11 @@
 # What the sign-in page downloads before it is idle: every response Chromium receives (the page, the
 # wasm, its JS glue, styles, any chunk it loads), with its raw size and its size compressed with
 # brotli (quality 11, as precompressed assets would be), and the total. Nothing is asserted.
-# Builds with `cargo leptos build --release --precompress` (BENCH_SKIP_BUILD=1 uses the last build).
+# Builds with `cargo leptos build --release --split --precompress` (BENCH_SKIP_BUILD=1 uses the last build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build --release --precompress >/dev/null
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build "${RELEASE_FLAGS[@]}" >/dev/null
 port=${BENCH_PORT:-3979}
 source bench/release-server.sh
 (cd end2end && BASE="$base" node - <<'JS'

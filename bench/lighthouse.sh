@@ -2,11 +2,11 @@
 # Lighthouse (npm lighthouse 12.2.3, which runs on Node 20) in Debian's Chromium, mobile emulation,
 # on the sign-in page and on home signed in as 山田 太郎: prints the four scores of each. Nothing is
 # asserted. Installs Lighthouse into target/lighthouse the first time; needs
-# `cargo leptos build --release --precompress` (BENCH_SKIP_BUILD=1 uses the last build).
+# `cargo leptos build --release --split --precompress` (BENCH_SKIP_BUILD=1 uses the last build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build --release --precompress >/dev/null
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || cargo leptos build "${RELEASE_FLAGS[@]}" >/dev/null
 tools=target/lighthouse
 [ -x "$tools/node_modules/.bin/lighthouse" ] ||
   (mkdir -p "$tools" && cd "$tools" && npm install --no-audit --no-fund --silent lighthouse@12.2.3)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Payments and points screens over real HTTP: the release server on a fresh demo SQLite file,
 # 山田 太郎 signed in, 200 calls each of the schedule (`payments`) and the points view (`points`).
-# Prints median and p95 in milliseconds; nothing is asserted. Needs `cargo leptos build --release --precompress`.
+# Prints median and p95 in milliseconds; nothing is asserted. Needs `cargo leptos build --release --split --precompress`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3977}

@@ -3,7 +3,7 @@
 # PORTAL_MAX_CONCURRENT_HASHES=4, then 500 sign-ins at once (unknown user IDs, so each verifies the
 # decoy hash and nothing locks). Prints resident memory idle, at its peak and 5 s after, sign-ins
 # per second, and that rate against `cores / one argon2id verify` of the C reference (Debian's
-# `argon2`, when installed). Nothing is asserted. Needs `cargo leptos build --release --precompress`.
+# `argon2`, when installed). Nothing is asserted. Needs `cargo leptos build --release --split --precompress`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3978}

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Html, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 use portal_domain::api::SessionView;
 
 use leptos::server_fn::ServerFn;
@@ -15,6 +15,68 @@ use crate::pages::{
     activity::ActivityPage, home::HomePage, payments::PaymentsPage, points::PointsPage,
     recover_id::RecoverIdPage, register, reset, security, sign_in::SignInPage,
 };
+
+/// Routes whose page is its own wasm chunk, fetched when it is first visited, or earlier when a link
+/// to it is pointed at or focused (`preload_route`). Only sign-in ships in the first load.
+macro_rules! lazy_pages {
+    ($($path:literal => $route:ident => $page:path),* $(,)?) => {
+        $(
+            struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    $page().into_any()
+                }
+            }
+        )*
+
+        /// Starts fetching the chunk of the page at `path`, if it has one.
+        fn preload_route(path: &str) {
+            match path {
+                $($path => leptos::task::spawn_local(<$route as LazyRoute>::preload()),)*
+                _ => {}
+            }
+        }
+    };
+}
+
+lazy_pages! {
+    "/home" => HomeRoute => HomePage,
+    "/register" => CardStepRoute => register::CardStep,
+    "/register/account" => AccountStepRoute => register::AccountStep,
+    "/recover/id" => RecoverIdRoute => RecoverIdPage,
+    "/recover/password" => IdentityStepRoute => reset::IdentityStep,
+    "/recover/password/code" => CodeStepRoute => reset::CodeStep,
+    "/recover/password/new" => NewPasswordStepRoute => reset::NewPasswordStep,
+    "/activity" => ActivityRoute => ActivityPage,
+    "/payments" => PaymentsRoute => PaymentsPage,
+    "/points" => PointsRoute => PointsPage,
+    "/security" => SecurityRoute => security::SecurityPage,
+    "/security/password" => ChangePasswordRoute => security::ChangePasswordPage,
+}
+
+/// Preloads a page's chunk when the pointer rests on, or the keyboard focuses, a link to it, so the
+/// chunk is usually there by the time the link is followed.
+fn preload_on_intent() {
+    use wasm_bindgen::JsCast;
+    let preload_link = |event: leptos::ev::Event| {
+        let href = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+            .and_then(|a| a.get_attribute("href"));
+        if let Some(href) = href {
+            preload_route(href.split(['?', '#']).next().unwrap_or_default());
+        }
+    };
+    window_event_listener(leptos::ev::pointerover, move |e| preload_link(e.into()));
+    window_event_listener(leptos::ev::focusin, move |e| preload_link(e.into()));
+}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -76,6 +138,7 @@ pub fn App() -> impl IntoView {
     provide_policy();
     // Tests and scripts wait for this before clicking: the page is interactive from here on.
     Effect::new(move |_| {
+        preload_on_intent();
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
@@ -104,18 +167,18 @@ fn Layout() -> impl IntoView {
         <main id="main" tabindex="-1">
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
-                <Route path=path!("/register") view=register::CardStep />
-                <Route path=path!("/register/account") view=register::AccountStep />
-                <Route path=path!("/recover/id") view=RecoverIdPage />
-                <Route path=path!("/recover/password") view=reset::IdentityStep />
-                <Route path=path!("/recover/password/code") view=reset::CodeStep />
-                <Route path=path!("/recover/password/new") view=reset::NewPasswordStep />
-                <Route path=path!("/activity") view=ActivityPage />
-                <Route path=path!("/payments") view=PaymentsPage />
-                <Route path=path!("/points") view=PointsPage />
-                <Route path=path!("/security") view=security::SecurityPage />
-                <Route path=path!("/security/password") view=security::ChangePasswordPage />
+                <Route path=path!("/home") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/register") view={Lazy::<CardStepRoute>::new()} />
+                <Route path=path!("/register/account") view={Lazy::<AccountStepRoute>::new()} />
+                <Route path=path!("/recover/id") view={Lazy::<RecoverIdRoute>::new()} />
+                <Route path=path!("/recover/password") view={Lazy::<IdentityStepRoute>::new()} />
+                <Route path=path!("/recover/password/code") view={Lazy::<CodeStepRoute>::new()} />
+                <Route path=path!("/recover/password/new") view={Lazy::<NewPasswordStepRoute>::new()} />
+                <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} />
+                <Route path=path!("/payments") view={Lazy::<PaymentsRoute>::new()} />
+                <Route path=path!("/points") view={Lazy::<PointsRoute>::new()} />
+                <Route path=path!("/security") view={Lazy::<SecurityRoute>::new()} />
+                <Route path=path!("/security/password") view={Lazy::<ChangePasswordRoute>::new()} />
             </Routes>
         </main>
         <footer class="site-footer">

@@ -99,4 +99,31 @@ test.describe("on a phone", () => {
     expect(overflow, "nothing wider than the phone").toBeLessThanOrEqual(0);
     await page.screenshot({ path: "test-results/phone-activity.png", fullPage: false });
   });
+
+  test("the lines come first and the filter folds under 絞り込み, open and named when applied", async ({ page }) => {
+    await signInAsTaro(page);
+    await page.goto("/activity");
+    await hydrated(page);
+    const firstLine = await page.getByTestId("line").first().boundingBox();
+    expect(firstLine!.y, "a line on the first screen").toBeLessThan(740 - 120);
+    await expect(page.getByTestId("activity-total")).toBeInViewport();
+    const filter = page.locator("details.filters");
+    await expect(filter).not.toHaveAttribute("open");
+    await expect(page.getByLabel("利用店名・メモ")).toBeHidden();
+    await filter.locator("summary").click();
+    await page.getByLabel("カード", { exact: true }).selectOption("90013");
+    await page.getByRole("button", { name: "絞り込む" }).click();
+    await expect(page).toHaveURL(/card=90013/);
+    await expect(filter).toHaveAttribute("open");
+    await expect(filter.locator("summary")).toContainText("•••• 90013");
+    await expect(page.getByTestId("line").first()).toContainText("山田 花子");
+  });
+});
+
+test("on a desktop the filter stays in view", async ({ page }) => {
+  await signInAsTaro(page);
+  await page.goto("/activity");
+  await hydrated(page);
+  await expect(page.getByLabel("利用店名・メモ")).toBeVisible();
+  await expect(page.locator("details.filters")).toHaveAttribute("open");
 });

@@ -146,6 +146,23 @@ test("the wasm arrives precompressed under a hashed name, kept for a year; pages
   expect((await page.request.get("/favicon.ico")).status()).toBe(200);
 });
 
+test("the sign-in page loads only its own code; a page's code comes when its link is pointed at", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("response", (res) => {
+    const path = new URL(res.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path);
+  });
+  await open(page, "/");
+  await page.waitForLoadState("networkidle");
+  expect(wasm.filter((p) => p.includes("route_view")), "no other page's chunk at first").toEqual([]);
+  const chunk = page.waitForResponse((res) => /card_step_route_view.*\.wasm$/.test(new URL(res.url()).pathname));
+  await page.getByRole("link", { name: "新規登録" }).hover();
+  await chunk;
+  await page.getByRole("link", { name: "新規登録" }).click();
+  await expect(page).toHaveURL(/\/register$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+});
+
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
 

@@ -44,11 +44,12 @@ pub fn ActivityPage() -> impl IntoView {
     let first = Resource::new(move || query.get(), |q| load_activity_page(q, None));
     let lang = use_lang();
     view! {
+        <div class="activity-page">
         <h1>{t("ご利用明細", "Card activity")}</h1>
         <Suspense fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match summary.await {
-                    Ok(Reply::Done(view)) => view! { <Summary view query /> }.into_any(),
+                    Ok(Reply::Done(view)) => view! { <Overview view query /> }.into_any(),
                     Ok(Reply::Refused(portal_domain::api::Refusal::SignedOut)) => {
                         view! { <SignInFirst /> }.into_any()
                     }
@@ -75,11 +76,22 @@ pub fn ActivityPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(Reply::Done(view)) => view! { <Breakdown view /> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+        </div>
     }
 }
 
+/// What the filter selects and the filter itself, above the lines. On phones the filter is folded
+/// under 絞り込み (open when one is applied, and naming what is applied); on desktops it stays open.
 #[component]
-fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
+fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
     let lang = use_lang();
     let current = move |key: &str| {
         query
@@ -94,19 +106,63 @@ fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
         cards,
         periods,
         total,
-        by_holder,
-        by_category,
+        ..
     } = view;
-    let largest = by_category
-        .iter()
-        .map(|(_, s)| s.yen)
-        .max()
-        .unwrap_or(0)
-        .max(1);
     let csv = move || format!("/activity.csv?{}", query_string(&query.get()));
+    let applied = move || applied_filters(&query.get(), lang.get());
+    let filters = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        let wide = window()
+            .match_media(WIDE_SCREEN)
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        if let Some(details) = filters.get()
+            && wide
+        {
+            details.set_open(true);
+        }
+    });
     view! {
-        <details class="panel filters" open=true>
-            <summary>{t("絞り込み", "Filter")}</summary>
+        <section class="panel totals overview" aria-labelledby="totals-title">
+            <h2 id="totals-title">{t("表示中の合計", "Total of what is shown")}</h2>
+            <p class="total">
+                <span data-testid="activity-total">{format_yen(total.yen)}</span>
+                <span class="sub" data-testid="activity-count" data-count=total.count.to_string()>
+                    {move || lang.get().pick(format!("（{}件）", total.count), format!(" ({} lines)", total.count))}
+                </span>
+            </p>
+            <p>
+                <a class="download" href=csv download="activity.csv">
+                    {t("CSVをダウンロード（表示中の条件）", "Download CSV (this filter)")}
+                </a>
+            </p>
+            {move || {
+                let period = current("period");
+                (!period.is_empty() && period != "open")
+                    .then(|| {
+                        let href = format!("/statement.pdf?period={}", crate::url::encode(&period));
+                        view! {
+                            <p>
+                                <a class="download" href=href download>
+                                    {move || lang.get().pick(
+                                        format!("PDFのご利用代金明細書（{}締め）", format_date(lang.get(), &period)),
+                                        format!("PDF statement (closing {})", format_date(lang.get(), &period)),
+                                    )}
+                                </a>
+                            </p>
+                        }
+                    })
+            }}
+        </section>
+        <details class="panel filters" open=!applied_filters(&query.get_untracked(), lang.get_untracked()).is_empty() node_ref=filters>
+            <summary>
+                {t("絞り込み", "Filter")}
+                {move || {
+                    let shown = applied();
+                    (!shown.is_empty()).then(|| view! { <span class="applied">{shown.join(" · ")}</span> })
+                }}
+            </summary>
             <Form method="GET" action="/activity" attr:class="filter-form">
                 <div class="field">
                     <label for="period">{t("お支払い期間（締め日）", "Statement period")}</label>
@@ -190,14 +246,78 @@ fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                 </div>
             </Form>
         </details>
-        <section class="panel totals" aria-labelledby="totals-title">
-            <h2 id="totals-title">{t("表示中の合計", "Total of what is shown")}</h2>
-            <p class="total">
-                <span data-testid="activity-total">{format_yen(total.yen)}</span>
-                <span class="sub" data-testid="activity-count" data-count=total.count.to_string()>
-                    {move || lang.get().pick(format!("（{}件）", total.count), format!(" ({} lines)", total.count))}
-                </span>
-            </p>
+    }
+}
+
+/// Wider than the phone layout (style/main.css switches at 48rem).
+const WIDE_SCREEN: &str = "(min-width: 48.01rem)";
+
+/// The filter's conditions in words, for the folded filter's label; empty when nothing is applied.
+fn applied_filters(query: &FilterQuery, lang: crate::i18n::Lang) -> Vec<String> {
+    let value = |key: &str| {
+        query
+            .pairs
+            .iter()
+            .find(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let mut shown = Vec::new();
+    match value("period").as_deref() {
+        Some("open") => shown.push(lang.pick("未確定分", "Open period").to_string()),
+        Some(closing) => shown.push(lang.pick(
+            format!("{}締め", format_date(lang, closing)),
+            format!("closing {}", format_date(lang, closing)),
+        )),
+        None => {}
+    }
+    match (value("from"), value("to")) {
+        (None, None) => {}
+        (from, to) => shown.push(format!(
+            "{}〜{}",
+            from.map(|d| format_date(lang, &d)).unwrap_or_default(),
+            to.map(|d| format_date(lang, &d)).unwrap_or_default()
+        )),
+    }
+    if let Some(card) = value("card") {
+        shown.push(masked(&card));
+    }
+    if let Some(text) = value("q") {
+        shown.push(format!("「{text}」"));
+    }
+    match (value("min"), value("max")) {
+        (None, None) => {}
+        (min, max) => shown.push(format!(
+            "¥{}〜{}",
+            min.unwrap_or_default(),
+            max.map(|m| format!("¥{m}")).unwrap_or_default()
+        )),
+    }
+    match value("status").as_deref() {
+        Some("posted") => shown.push(lang.pick("確定", "Posted").to_string()),
+        Some("pending") => shown.push(lang.pick("未確定", "Pending").to_string()),
+        _ => {}
+    }
+    shown
+}
+
+/// The totals taken apart, below the lines: per card holder and per category.
+#[component]
+fn Breakdown(view: ActivitySummary) -> impl IntoView {
+    let lang = use_lang();
+    let ActivitySummary {
+        by_holder,
+        by_category,
+        ..
+    } = view;
+    let largest = by_category
+        .iter()
+        .map(|(_, s)| s.yen)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    view! {
+        <section class="panel totals breakdown" aria-labelledby="breakdown-title">
+            <h2 id="breakdown-title">{t("内訳", "Breakdown")}</h2>
             <h3>{t("カード会員別の小計", "Subtotal per card holder")}</h3>
             <table class="subtotals">
                 <tbody>
@@ -237,28 +357,6 @@ fn Summary(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <p>
-                <a class="download" href=csv download="activity.csv">
-                    {t("CSVをダウンロード（表示中の条件）", "Download CSV (this filter)")}
-                </a>
-            </p>
-            {move || {
-                let period = current("period");
-                (!period.is_empty() && period != "open")
-                    .then(|| {
-                        let href = format!("/statement.pdf?period={}", crate::url::encode(&period));
-                        view! {
-                            <p>
-                                <a class="download" href=href download>
-                                    {move || lang.get().pick(
-                                        format!("PDFのご利用代金明細書（{}締め）", format_date(lang.get(), &period)),
-                                        format!("PDF statement (closing {})", format_date(lang.get(), &period)),
-                                    )}
-                                </a>
-                            </p>
-                        }
-                    })
-            }}
         </section>
     }
 }
@@ -281,7 +379,7 @@ fn Lines(
         }
     });
     view! {
-        <section aria-labelledby="lines-title">
+        <section class="lines-section" aria-labelledby="lines-title">
             <h2 id="lines-title">{t("明細", "Lines")}</h2>
             {move || {
                 lines
