@@ -81,7 +81,7 @@ fn Home(view: HomeView) -> impl IntoView {
                             )
                     }}
                 </p>
-                <p class="sub"><a href="/payments">{t("お支払い予定・あとリボ・分割", "Schedule, revolving and instalments")}</a></p>
+                <p class="sub"><a class="standalone" href="/payments">{t("お支払い予定・あとリボ・分割", "Schedule, revolving and instalments")}</a></p>
             </div>
         }
     });
@@ -150,7 +150,7 @@ fn Home(view: HomeView) -> impl IntoView {
                         <div class="figure" data-testid="points">
                             <p class="label">{t("メンバーシップ・リワード ポイント", "Membership Rewards points")}</p>
                             <p class="value">{format_points(points)}</p>
-                            <p class="sub"><a href="/points">{t("ポイントを使う・移行する", "Use or transfer points")}</a></p>
+                            <p class="sub"><a class="standalone" href="/points">{t("ポイントを使う・移行する", "Use or transfer points")}</a></p>
                         </div>
                     }
                 })}

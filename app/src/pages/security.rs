@@ -149,7 +149,7 @@ fn Settings(
                 .then(|| {
                     view! {
                         <p>
-                            <a href="/security/password">{t("パスワードを変更する", "Change your password")}</a>
+                            <a class="standalone" href="/security/password">{t("パスワードを変更する", "Change your password")}</a>
                         </p>
                     }
                 })}
