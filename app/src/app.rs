@@ -35,11 +35,12 @@ macro_rules! lazy_pages {
             }
         )*
 
-        /// Starts fetching the chunk of the page at `path`, if it has one.
-        fn preload_route(path: &str) {
+        /// The lazy route's type name for a path, as the split build names its chunks.
+        #[cfg(feature = "hydrate")]
+        fn lazy_route_of(path: &str) -> Option<&'static str> {
             match path {
-                $($path => leptos::task::spawn_local(<$route as LazyRoute>::preload()),)*
-                _ => {}
+                $($path => Some(stringify!($route)),)*
+                _ => None,
             }
         }
     };
@@ -60,18 +61,20 @@ lazy_pages! {
     "/security/password" => ChangePasswordRoute => security::ChangePasswordPage,
 }
 
-/// Preloads a page's chunk when the pointer rests on, or the keyboard focuses, a link to it, so the
-/// chunk is usually there by the time the link is followed.
+/// Fetches a page's chunks when the pointer rests on, or the keyboard focuses, a link to it, so they
+/// are usually there by the time the link is followed (`chunks`).
+#[cfg(feature = "hydrate")]
 fn preload_on_intent() {
     use wasm_bindgen::JsCast;
     let preload_link = |event: leptos::ev::Event| {
-        let href = event
+        let route = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|el| el.closest("a[href]").ok().flatten())
-            .and_then(|a| a.get_attribute("href"));
-        if let Some(href) = href {
-            preload_route(href.split(['?', '#']).next().unwrap_or_default());
+            .and_then(|a| a.get_attribute("href"))
+            .and_then(|href| lazy_route_of(href.split(['?', '#']).next().unwrap_or_default()));
+        if let Some(route) = route {
+            crate::chunks::warm(route);
         }
     };
     window_event_listener(leptos::ev::pointerover, move |e| preload_link(e.into()));
@@ -90,6 +93,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#00175a" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
+                {crate::chunks::manifest_url(&options)
+                    .map(|url| view! { <meta name=crate::chunks::MANIFEST_META content=url /> })}
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -138,6 +143,7 @@ pub fn App() -> impl IntoView {
     provide_policy();
     // Tests and scripts wait for this before clicking: the page is interactive from here on.
     Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
         preload_on_intent();
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod chunks;
 pub mod components;
 pub mod i18n;
 pub mod messages;
@@ -21,6 +22,5 @@ pub use app::{App, shell};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     leptos::mount::hydrate_lazy(App);
 }

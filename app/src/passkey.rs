@@ -1,11 +1,11 @@
 //! The browser's half of a passkey ceremony: `navigator.credentials` with the options the server
-//! sent, and the answer in the form the server reads. Only the hydrated app runs it; the server
-//! renders the controls hidden and never calls these.
+//! sent, and the answer in the form the server reads. Both are WebAuthn's own JSON, which the
+//! browser converts itself (`PublicKeyCredential.parse…OptionsFromJSON`, `credential.toJSON()`), so
+//! the wasm carries no WebAuthn types; a browser without those methods is not offered passkeys and
+//! signs in with the password. Only the hydrated app runs it; the server renders the controls
+//! hidden and never calls these.
 
-use webauthn_rs_proto::{
-    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse,
-};
+use serde_json::value::RawValue;
 
 /// Browser storage: this browser already made a passkey, so it is not offered one again.
 pub const PASSKEY_MADE_HERE: &str = "portal.passkey_made_here";
@@ -27,11 +27,10 @@ pub enum BrowserRefusal {
 mod browser {
     use std::cell::RefCell;
 
-    use js_sys::Reflect;
+    use js_sys::{Function, JSON, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{AbortController, CredentialCreationOptions, CredentialRequestOptions};
-    use webauthn_rs_proto::wasm::PublicKeyCredentialExt;
 
     use super::*;
 
@@ -51,18 +50,26 @@ mod browser {
         }
     }
 
-    fn has_webauthn() -> bool {
-        Reflect::has(&web_sys::window().into(), &"PublicKeyCredential".into()).unwrap_or(false)
+    /// `PublicKeyCredential`'s static method `name`, if this browser has it.
+    fn static_method(name: &str) -> Option<(JsValue, Function)> {
+        let class = Reflect::get(&web_sys::window()?.into(), &"PublicKeyCredential".into()).ok()?;
+        let method = Reflect::get(&class, &name.into()).ok()?;
+        method.dyn_into::<Function>().ok().map(|m| (class, m))
     }
 
-    async fn resolves_true(promise: Result<js_sys::Promise, JsValue>) -> bool {
-        match promise {
-            Ok(p) => JsFuture::from(p)
+    fn has_webauthn() -> bool {
+        static_method("parseRequestOptionsFromJSON").is_some()
+            && static_method("parseCreationOptionsFromJSON").is_some()
+    }
+
+    async fn resolves_true(promise: Option<JsValue>) -> bool {
+        match promise.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+            Some(p) => JsFuture::from(p)
                 .await
                 .ok()
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false),
-            Err(_) => false,
+            None => false,
         }
     }
 
@@ -72,15 +79,20 @@ mod browser {
 
     pub async fn platform_authenticator() -> bool {
         has_webauthn()
-            && resolves_true(Ok(
-                web_sys::PublicKeyCredential::is_user_verifying_platform_authenticator_available(),
-            ))
+            && resolves_true(
+                static_method("isUserVerifyingPlatformAuthenticatorAvailable")
+                    .and_then(|(class, m)| m.call0(&class).ok()),
+            )
             .await
     }
 
     pub async fn autofill_supported() -> bool {
         has_webauthn()
-            && resolves_true(PublicKeyCredentialExt::is_conditional_mediation_available()).await
+            && resolves_true(
+                static_method("isConditionalMediationAvailable")
+                    .and_then(|(class, m)| m.call0(&class).ok()),
+            )
+            .await
     }
 
     fn credentials() -> Result<web_sys::CredentialsContainer, BrowserRefusal> {
@@ -89,20 +101,45 @@ mod browser {
             .ok_or(BrowserRefusal::Unsupported)
     }
 
-    pub async fn create(
-        options: CreationChallengeResponse,
-    ) -> Result<RegisterPublicKeyCredential, BrowserRefusal> {
-        let options = CredentialCreationOptions::from(options);
+    /// The server's options (`{"publicKey": …, "mediation"?: …}`) with `publicKey` converted by
+    /// the browser's `parse_with`.
+    fn browser_options(options: &str, parse_with: &str) -> Result<js_sys::Object, BrowserRefusal> {
+        let options = JSON::parse(options).map_err(|_| BrowserRefusal::Failed)?;
+        let json =
+            Reflect::get(&options, &"publicKey".into()).map_err(|_| BrowserRefusal::Failed)?;
+        let (class, parse) = static_method(parse_with).ok_or(BrowserRefusal::Unsupported)?;
+        let public_key = parse
+            .call1(&class, &json)
+            .map_err(|_| BrowserRefusal::Failed)?;
+        Reflect::set(&options, &"publicKey".into(), &public_key)
+            .map_err(|_| BrowserRefusal::Failed)?;
+        Ok(options.unchecked_into())
+    }
+
+    /// The credential as the JSON the server reads.
+    fn answer_json(answer: JsValue) -> Result<Box<RawValue>, BrowserRefusal> {
+        let to_json = Reflect::get(&answer, &"toJSON".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or(BrowserRefusal::Unsupported)?;
+        let json = to_json.call0(&answer).map_err(|_| BrowserRefusal::Failed)?;
+        JSON::stringify(&json)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| RawValue::from_string(s).ok())
+            .ok_or(BrowserRefusal::Failed)
+    }
+
+    pub async fn create(options: &str) -> Result<Box<RawValue>, BrowserRefusal> {
+        let options: CredentialCreationOptions =
+            browser_options(options, "parseCreationOptionsFromJSON")?.unchecked_into();
         let promise = credentials()?
             .create_with_options(&options)
             .map_err(|e| refusal(e, true))?;
         let answer = JsFuture::from(promise)
             .await
             .map_err(|e| refusal(e, true))?;
-        answer
-            .dyn_into::<web_sys::PublicKeyCredential>()
-            .map(RegisterPublicKeyCredential::from)
-            .map_err(|_| BrowserRefusal::Failed)
+        answer_json(answer)
     }
 
     thread_local! {
@@ -119,30 +156,23 @@ mod browser {
 
     /// With `autofill`, the request waits for the member to pick a passkey from the user-ID
     /// field's suggestions instead of prompting.
-    pub async fn get(
-        mut options: RequestChallengeResponse,
-        autofill: bool,
-    ) -> Result<PublicKeyCredential, BrowserRefusal> {
-        let request = if autofill {
-            options.mediation = Some(webauthn_rs_proto::Mediation::Conditional);
+    pub async fn get(options: &str, autofill: bool) -> Result<Box<RawValue>, BrowserRefusal> {
+        let request: CredentialRequestOptions =
+            browser_options(options, "parseRequestOptionsFromJSON")?.unchecked_into();
+        if autofill {
             let controller = AbortController::new().map_err(|_| BrowserRefusal::Unsupported)?;
-            let request = CredentialRequestOptions::from(options);
+            Reflect::set(&request, &"mediation".into(), &"conditional".into())
+                .map_err(|_| BrowserRefusal::Failed)?;
             request.set_signal(&controller.signal());
             AUTOFILL.with(|a| *a.borrow_mut() = Some(controller));
-            request
-        } else {
-            CredentialRequestOptions::from(options)
-        };
+        }
         let promise = credentials()?
             .get_with_options(&request)
             .map_err(|e| refusal(e, false))?;
         let answer = JsFuture::from(promise)
             .await
             .map_err(|e| refusal(e, false))?;
-        answer
-            .dyn_into::<web_sys::PublicKeyCredential>()
-            .map(PublicKeyCredential::from)
-            .map_err(|_| BrowserRefusal::Failed)
+        answer_json(answer)
     }
 }
 
@@ -168,18 +198,13 @@ mod rendered_on_server {
         false
     }
 
-    pub async fn create(
-        _: CreationChallengeResponse,
-    ) -> Result<RegisterPublicKeyCredential, BrowserRefusal> {
+    pub async fn create(_: &str) -> Result<Box<RawValue>, BrowserRefusal> {
         Err(BrowserRefusal::Unsupported)
     }
 
     pub fn cancel_autofill() {}
 
-    pub async fn get(
-        _: RequestChallengeResponse,
-        _: bool,
-    ) -> Result<PublicKeyCredential, BrowserRefusal> {
+    pub async fn get(_: &str, _: bool) -> Result<Box<RawValue>, BrowserRefusal> {
         Err(BrowserRefusal::Unsupported)
     }
 }

@@ -161,6 +161,15 @@ impl<T> Reply<T> {
         }
     }
 
+    /// `map` with a step that can fail.
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Reply<U>, E> {
+        Ok(match self {
+            Reply::Done(value) => Reply::Done(f(value)?),
+            Reply::Invalid(problems) => Reply::Invalid(problems),
+            Reply::Refused(refusal) => Reply::Refused(refusal),
+        })
+    }
+
     pub fn is_done(&self) -> bool {
         matches!(self, Reply::Done(_))
     }

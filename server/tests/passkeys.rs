@@ -280,6 +280,32 @@ on_both_databases!(
     an_unanswered_challenge_expires
 );
 
+/// Answers the browser never sends (not WebAuthn JSON, or huge) are refused as rejected passkeys,
+/// and the ceremony still takes the real answer afterwards.
+async fn a_malformed_answer_is_refused(kind: Kind) {
+    let db = TestDb::new(kind, "passkey_malformed").await;
+    let server = Server::start(&db).await;
+    let taro = server.browser();
+    assert!(taro.sign_in(TARO, TARO_PASSWORD).await.is_done());
+    let mut key = SoftPasskey::new(&server.passkey_origin());
+    assert!(add_passkey(&taro, &mut key, "phone").await.is_done());
+
+    let browser = server.browser();
+    let (ceremony, options) = passkey_challenge(&browser).await;
+    for junk in [
+        json!({ "id": 5 }),
+        json!("not a credential"),
+        json!({ "id": "x", "rawId": "!!", "type": "public-key", "response": {} }),
+        json!({ "id": "a".repeat(200_000) }),
+    ] {
+        let reply = finish_sign_in(&browser, &ceremony, &junk).await;
+        assert_eq!(passkey_refusal(reply), PasskeyRefusal::Rejected, "{junk:.60}");
+    }
+    assert_eq!(browser.session_user().await, None);
+    assert!(finish_sign_in(&browser, &ceremony, &key.sign_in(&options)).await.is_done());
+}
+on_both_databases!(a_malformed_answer_is_refused, a_malformed_answer_is_refused);
+
 async fn a_passkey_gets_past_a_locked_password_but_not_a_hold(kind: Kind) {
     let db = TestDb::new(kind, "passkey_lock").await;
     let server = Server::start(&db).await;

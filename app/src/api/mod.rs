@@ -15,10 +15,7 @@ use portal_domain::api::{
 };
 use portal_domain::payments::PlanChoice;
 use serde::{Deserialize, Serialize};
-use webauthn_rs_proto::{
-    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse,
-};
+use serde_json::value::RawValue;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
@@ -44,7 +41,7 @@ mod ctx {
     use axum::http::{HeaderValue, request::Parts};
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
-    use portal_backend::{Client, Portal, PortalError, SessionUser, cookie_value};
+    use portal_backend::{Client, Portal, SessionUser, cookie_value};
     use portal_domain::api::Reply;
     use serde::Serialize;
 
@@ -79,7 +76,7 @@ mod ctx {
         }
     }
 
-    pub fn internal(error: PortalError) -> AppError {
+    pub fn internal(error: impl std::fmt::Display) -> AppError {
         tracing::error!(%error, "server function failed");
         AppError::Unavailable
     }

@@ -1,22 +1,35 @@
 //! Security settings (R8): confirmations, passkeys and a new password; passkey sign-in.
 
 use super::*;
+#[cfg(feature = "ssr")]
+use portal_domain::api::{PasskeyRefusal, Refusal};
 
-/// A passkey challenge and the id of the ceremony on the server that waits for its answer.
+/// A passkey challenge and the id of the ceremony on the server that waits for its answer. The
+/// options travel as the WebAuthn JSON the browser reads itself
+/// (`PublicKeyCredential.parse…OptionsFromJSON`), so the wasm carries no WebAuthn types.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Challenge<T> {
+pub struct Challenge {
     pub ceremony: String,
-    pub options: T,
+    pub options: Box<RawValue>,
 }
 
 #[cfg(feature = "ssr")]
-impl<T> From<portal_backend::Challenge<T>> for Challenge<T> {
-    fn from(c: portal_backend::Challenge<T>) -> Self {
-        Challenge {
+impl<T: Serialize> TryFrom<portal_backend::Challenge<T>> for Challenge {
+    type Error = AppError;
+
+    fn try_from(c: portal_backend::Challenge<T>) -> Result<Self, AppError> {
+        Ok(Challenge {
             ceremony: c.ceremony,
-            options: c.options,
-        }
+            options: serde_json::value::to_raw_value(&c.options).map_err(ctx::internal)?,
+        })
     }
+}
+
+/// A browser's answer (its `credential.toJSON()`) read as webauthn-rs reads it; one that cannot be
+/// read is refused as a rejected passkey, as one that fails verification is.
+#[cfg(feature = "ssr")]
+fn read_answer<T: serde::de::DeserializeOwned>(answer: &RawValue) -> Result<T, Refusal> {
+    serde_json::from_str(answer.get()).map_err(|_| Refusal::Passkey(PasskeyRefusal::Rejected))
 }
 
 #[server(endpoint = "security")]
@@ -78,8 +91,7 @@ pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
 }
 
 #[server(endpoint = "passkey_register_start")]
-pub async fn passkey_register_start()
--> Result<Reply<Challenge<CreationChallengeResponse>>, AppError> {
+pub async fn passkey_register_start() -> Result<Reply<Challenge>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
@@ -87,17 +99,21 @@ pub async fn passkey_register_start()
         .start_passkey_registration(&user, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    Ok(reply.map(Challenge::from))
+    reply.try_map(Challenge::try_from)
 }
 
 #[server(endpoint = "passkey_register_finish", input = Json)]
 pub async fn passkey_register_finish(
     ceremony: String,
     name: String,
-    credential: RegisterPublicKeyCredential,
+    credential: Box<RawValue>,
 ) -> Result<Reply<()>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
+    };
+    let credential = match read_answer(&credential) {
+        Ok(credential) => credential,
+        Err(refusal) => return Ok(Reply::Refused(refusal)),
     };
     portal
         .finish_passkey_registration(&user, &ceremony, &name, &credential, &ctx::client())
@@ -138,22 +154,25 @@ pub async fn passkey_remove(id: i64) -> Result<Reply<()>, AppError> {
 }
 
 #[server(endpoint = "passkey_sign_in_start")]
-pub async fn passkey_sign_in_start() -> Result<Reply<Challenge<RequestChallengeResponse>>, AppError>
-{
+pub async fn passkey_sign_in_start() -> Result<Reply<Challenge>, AppError> {
     let portal = ctx::portal()?;
     let reply = portal
         .start_passkey_sign_in(&ctx::client())
         .await
         .map_err(ctx::internal)?;
-    Ok(reply.map(Challenge::from))
+    reply.try_map(Challenge::try_from)
 }
 
 #[server(endpoint = "passkey_sign_in_finish", input = Json)]
 pub async fn passkey_sign_in_finish(
     ceremony: String,
-    credential: PublicKeyCredential,
+    credential: Box<RawValue>,
 ) -> Result<Reply<PasskeySignedIn>, AppError> {
     let portal = ctx::portal()?;
+    let credential = match read_answer(&credential) {
+        Ok(credential) => credential,
+        Err(refusal) => return Ok(Reply::Refused(refusal)),
+    };
     let reply = portal
         .finish_passkey_sign_in(&ceremony, &credential, &ctx::client())
         .await

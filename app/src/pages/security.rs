@@ -370,7 +370,7 @@ async fn add_passkey(name: String) -> Attempt {
         Ok(Reply::Refused(r)) => return refused(r),
         Ok(Reply::Invalid(_)) | Err(_) => return Attempt::Failed(messages::unavailable()),
     };
-    let credential = match passkey::create(challenge.options).await {
+    let credential = match passkey::create(challenge.options.get()).await {
         Ok(credential) => credential,
         Err(refusal) => return Attempt::Failed(messages::browser_refusal(refusal)),
     };

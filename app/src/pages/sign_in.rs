@@ -193,7 +193,7 @@ async fn sign_in_with_passkey(autofill: bool) -> Result<PasskeySignedIn, Option<
         Ok(Reply::Refused(r)) => return Err(Some(messages::refusal(r))),
         Ok(Reply::Invalid(_)) | Err(_) => return Err(Some(messages::unavailable())),
     };
-    let credential = match passkey::get(challenge.options, autofill).await {
+    let credential = match passkey::get(challenge.options.get(), autofill).await {
         Ok(credential) => credential,
         // The autofill request ends without a word (the member did not ask for anything), and
         // gives way to the button the same way.
