@@ -162,8 +162,37 @@ pub fn FormNotice(
         )),
         Outcome::Nothing | Outcome::Done => None,
     };
+    // Keyboard and screen-reader users are taken to what went wrong: the first field marked
+    // invalid, or else the notice itself.
+    let notice = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if message().is_none() {
+            return;
+        }
+        let Some(notice) = notice.get_untracked() else {
+            return;
+        };
+        // The notice sits in its form, or just before it.
+        let invalid = notice
+            .closest("form")
+            .ok()
+            .flatten()
+            .or_else(|| notice.parent_element())
+            .and_then(|scope| scope.query_selector("[aria-invalid='true']").ok().flatten());
+        match invalid {
+            Some(field) => {
+                use wasm_bindgen::JsCast;
+                if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = field.focus();
+                }
+            }
+            None => {
+                let _ = notice.focus();
+            }
+        }
+    });
     view! {
-        <div role="alert" aria-live="assertive">
+        <div role="alert" aria-live="assertive" tabindex="-1" class="form-notice" node_ref=notice>
             {move || {
                 message()
                     .map(|text| {

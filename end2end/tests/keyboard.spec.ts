@@ -27,3 +27,26 @@ test("山田 太郎 signs in and opens his activity with the keyboard alone", as
   await expect(page).toHaveURL(/\/activity/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("ご利用明細");
 });
+
+test("a refused sign-in takes the keyboard to the notice", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await tabTo(page, 'input[autocomplete~="username"]');
+  await page.keyboard.type("nobody-here-1");
+  await tabTo(page, 'input[autocomplete="current-password"]');
+  await page.keyboard.type("Wrong-password-1");
+  await page.keyboard.press("Enter");
+  const notice = page.locator(".form-notice");
+  await expect(notice).toContainText("ユーザーIDまたはパスワードが正しくありません");
+  await expect(notice).toBeFocused();
+});
+
+test("a registration with a field wrong takes the keyboard to that field", async ({ page }) => {
+  await page.goto("/register");
+  await hydrated(page);
+  await tabTo(page, 'input[autocomplete="cc-number"]');
+  await page.keyboard.type("1234");
+  await page.keyboard.press("Enter");
+  await expect(page.locator('input[autocomplete="cc-number"]')).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator('input[autocomplete="cc-number"]')).toBeFocused();
+});

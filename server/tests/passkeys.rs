@@ -299,10 +299,18 @@ async fn a_malformed_answer_is_refused(kind: Kind) {
         json!({ "id": "a".repeat(200_000) }),
     ] {
         let reply = finish_sign_in(&browser, &ceremony, &junk).await;
-        assert_eq!(passkey_refusal(reply), PasskeyRefusal::Rejected, "{junk:.60}");
+        assert_eq!(
+            passkey_refusal(reply),
+            PasskeyRefusal::Rejected,
+            "{junk:.60}"
+        );
     }
     assert_eq!(browser.session_user().await, None);
-    assert!(finish_sign_in(&browser, &ceremony, &key.sign_in(&options)).await.is_done());
+    assert!(
+        finish_sign_in(&browser, &ceremony, &key.sign_in(&options))
+            .await
+            .is_done()
+    );
 }
 on_both_databases!(a_malformed_answer_is_refused, a_malformed_answer_is_refused);
 
