@@ -10,10 +10,12 @@ use portal_domain::api::SessionView;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{SessionResource, SignOut, current_session};
+use crate::components::{SECTIONS, SECTIONS_IN_BAR};
 use crate::i18n::{Lang, provide_lang, provide_policy, set_lang, t, use_lang};
 use crate::pages::{
-    activity::ActivityPage, home::HomePage, payments::PaymentsPage, points::PointsPage,
-    recover_id::RecoverIdPage, register, reset, security, sign_in::SignInPage,
+    activity::ActivityPage, cards::CardsPage, home::HomePage, menu::MenuPage,
+    payments::PaymentsPage, points::PointsPage, recover_id::RecoverIdPage, register, reset,
+    security, sign_in::SignInPage,
 };
 
 /// Routes whose page is its own wasm chunk, fetched when it is first visited, or earlier when a link
@@ -57,6 +59,8 @@ lazy_pages! {
     "/activity" => ActivityRoute => ActivityPage,
     "/payments" => PaymentsRoute => PaymentsPage,
     "/points" => PointsRoute => PointsPage,
+    "/cards" => CardsRoute => CardsPage,
+    "/menu" => MenuRoute => MenuPage,
     "/security" => SecurityRoute => security::SecurityPage,
     "/security/password" => ChangePasswordRoute => security::ChangePasswordPage,
 }
@@ -183,6 +187,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} />
                 <Route path=path!("/payments") view={Lazy::<PaymentsRoute>::new()} />
                 <Route path=path!("/points") view={Lazy::<PointsRoute>::new()} />
+                <Route path=path!("/cards") view={Lazy::<CardsRoute>::new()} />
+                <Route path=path!("/menu") view={Lazy::<MenuRoute>::new()} />
                 <Route path=path!("/security") view={Lazy::<SecurityRoute>::new()} />
                 <Route path=path!("/security/password") view={Lazy::<ChangePasswordRoute>::new()} />
             </Routes>
@@ -231,11 +237,18 @@ fn Header(session: SessionResource) -> impl IntoView {
                                     {move || lang.get().pick(name_ja.clone(), name_en.clone())}
                                 </span>
                                 <nav class="member-nav" aria-label=move || lang.get().pick("会員メニュー", "Member menu")>
-                                    <a href="/home">{t("ホーム", "Home")}</a>
-                                    <a href="/activity">{t("ご利用明細", "Activity")}</a>
-                                    <a href="/payments">{t("お支払い", "Payments")}</a>
-                                    <a href="/points">{t("ポイント", "Points")}</a>
-                                    <a href="/security">{t("セキュリティ設定", "Security")}</a>
+                                    {SECTIONS
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, (href, ja, en))| {
+                                            view! {
+                                                <a href=*href class:beyond-bar={i >= SECTIONS_IN_BAR}>
+                                                    {move || lang.get().pick(*ja, *en)}
+                                                </a>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    <a href="/menu" class="menu-link">{t("メニュー", "Menu")}</a>
                                 </nav>
                                 // A plain form: sign-out is a full page load that drops every
                                 // piece of client state, with or without the wasm.

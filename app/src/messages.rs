@@ -345,6 +345,10 @@ pub fn refusal(refusal: Refusal) -> Text {
         ),
         Refusal::Passkey(p) => passkey_refusal(p),
         Refusal::Filter(p) => filter_problem(p),
+        Refusal::CardNotFound => Text::new(
+            "このカードはお手続きいただけません。",
+            "This card is not one you can manage here.",
+        ),
         Refusal::LineNotFound => Text::new(
             "このご利用明細は見つかりません。",
             "This line was not found.",

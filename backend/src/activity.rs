@@ -8,8 +8,8 @@ use portal_domain::activity::{
     search_key, totals,
 };
 use portal_domain::api::{
-    ActivityLine, ActivityPage, ActivitySummary, CardView, Field, HolderTotal, PeriodView, Problem,
-    Refusal, Reply,
+    ActivityLine, ActivityPage, ActivitySummary, Field, HolderTotal, PeriodView, Problem, Refusal,
+    Reply,
 };
 use portal_domain::period::{iso_date, parse_iso_date, tokyo_date};
 
@@ -28,17 +28,6 @@ struct Scope {
 impl Scope {
     fn card(&self, id: i64) -> Option<&CardRow> {
         self.cards.iter().find(|c| c.card_id == id)
-    }
-}
-
-fn card_view(c: &CardRow) -> CardView {
-    CardView {
-        product_ja: c.product_ja.clone(),
-        product_en: c.product_en.clone(),
-        holder_ja: c.holder_ja.clone(),
-        holder_en: c.holder_en.clone(),
-        last_digits: c.last_digits.clone(),
-        family: c.family,
     }
 }
 
@@ -237,7 +226,7 @@ impl Portal {
                 }),
         );
         Ok(Reply::Done(ActivitySummary {
-            cards: scope.cards.iter().map(card_view).collect(),
+            cards: scope.cards.iter().map(CardRow::view).collect(),
             periods,
             total: sums.all,
             by_holder: sums

@@ -1,6 +1,6 @@
 //! The home screen (D1): cards, this month's spending, the next statement, points.
 
-use portal_domain::api::{CardView, HomeView, NextStatement, StatementNotice};
+use portal_domain::api::{HomeView, NextStatement, StatementNotice};
 use portal_domain::period::{iso_date, month_start, tokyo_date};
 
 use crate::sessions::SignInMethod;
@@ -82,17 +82,7 @@ impl Portal {
         Ok(HomeView {
             name_ja,
             name_en,
-            cards: cards
-                .into_iter()
-                .map(|c| CardView {
-                    product_ja: c.product_ja,
-                    product_en: c.product_en,
-                    holder_ja: c.holder_ja,
-                    holder_en: c.holder_en,
-                    last_digits: c.last_digits,
-                    family: c.family,
-                })
-                .collect(),
+            cards: cards.into_iter().map(|c| c.view()).collect(),
             month_spending_yen,
             today: iso_date(today),
             next_statement,

@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod store;
 
 mod activity;
+mod cards;
 mod closing;
 mod confirmation;
 mod guards;

@@ -399,12 +399,14 @@ impl Portal {
         Ok(Reply::Done(()))
     }
 
-    /// Whether a purchase of the amount typed would be approved now (D2). The answer is yes or no;
+    /// Whether a purchase of the amount typed would be approved now (D2) on the card ending
+    /// `card` (the member's own when empty). The answer is yes or no, and no for a frozen card;
     /// the internal line never leaves the server, and checks are limited per member.
     pub async fn spending_power(
         &self,
         user: &SessionUser,
         amount_text: &str,
+        card: &str,
         client: &Client,
     ) -> PortalResult<Reply<SpendingAnswer>> {
         let rule = self.config.spending;
@@ -418,9 +420,22 @@ impl Portal {
                 Problem::AmountInvalid,
             )]));
         };
-        let Some(account_id) = self.held_account(user).await? else {
+        let cards = self.db.visible_cards(user.member_id).await?;
+        let Some(account_id) = cards.iter().find(|c| !c.family).map(|c| c.account_id) else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
+        let chosen = match card.trim() {
+            "" => cards
+                .iter()
+                .find(|c| !c.family && c.member_id == user.member_id),
+            last => cards
+                .iter()
+                .find(|c| c.account_id == account_id && c.last_digits == last),
+        };
+        let Some(chosen) = chosen else {
+            return Ok(Reply::Refused(Refusal::CardNotFound));
+        };
+        let frozen = chosen.frozen;
         if let Err(retry_after_secs) = self.limits.spending_checks.check(&user.member_id) {
             return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));
         }
@@ -443,7 +458,7 @@ impl Portal {
             .map(|(_, due)| due.principal_yen() - due.credit_yen)
             .sum();
         let (line, late) = self.db.spending_profile(account_id).await?;
-        let approved = payments::approves(&rule, amount, line, owed, late);
+        let approved = !frozen && payments::approves(&rule, amount, line, owed, late);
         // Each check is audited, so that someone trying amounts to find the line shows up.
         self.audit(
             client,
@@ -456,6 +471,7 @@ impl Portal {
         Ok(Reply::Done(SpendingAnswer {
             amount_yen: amount,
             approved,
+            frozen,
         }))
     }
 }

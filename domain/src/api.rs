@@ -114,6 +114,8 @@ pub enum Refusal {
     Filter(FilterProblem),
     /// No such line among the member's own.
     LineNotFound,
+    /// No such card among those the member manages.
+    CardNotFound,
     /// Only the account holder (the main card member) manages payments and points.
     HolderOnly,
     /// The charge cannot be changed: already paid, in a plan, or changed a moment ago elsewhere.

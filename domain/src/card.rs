@@ -126,6 +126,9 @@ pub struct CardView {
     pub holder_en: String,
     pub last_digits: String,
     pub family: bool,
+    /// Frozen by the member (停止中): nothing new is approved on it until it is unfrozen.
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 #[cfg(test)]

@@ -520,6 +520,9 @@ pub struct PlanSeen {
 pub struct SpendingAnswer {
     pub amount_yen: i64,
     pub approved: bool,
+    /// The card is frozen: nothing is approved on it.
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 #[cfg(test)]

@@ -319,7 +319,10 @@ async fn spending_power_says_yes_or_no_only(kind: Kind) {
         async move { browser.reply("spending_power", &[("amount", amount)]).await }
     };
     let yes = done(check("300000").await);
-    assert_eq!(yes, json!({ "amount_yen": 300000, "approved": true }));
+    assert_eq!(
+        yes,
+        json!({ "amount_yen": 300000, "approved": true, "frozen": false })
+    );
     let no = done(check("¥99,000,000").await);
     assert_eq!(no["approved"], false);
     assert_eq!(

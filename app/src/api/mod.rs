@@ -13,6 +13,7 @@ use portal_domain::api::{
     PlanSeen, PointsView, RecoveredUserId, Reply, SecurityView, SessionView, SpendingAnswer,
     UseDone, UseRequest,
 };
+use portal_domain::card::CardView;
 use portal_domain::payments::PlanChoice;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -132,6 +133,7 @@ mod ctx {
 }
 
 mod activity;
+mod cards;
 mod payments;
 mod points;
 mod recovery;
@@ -140,6 +142,7 @@ mod security;
 mod session;
 
 pub use activity::*;
+pub use cards::*;
 pub use payments::*;
 pub use points::*;
 pub use recovery::*;

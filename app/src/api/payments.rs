@@ -40,12 +40,15 @@ pub async fn undo_plan(plan_id: i64) -> Result<Reply<()>, AppError> {
 }
 
 #[server(endpoint = "spending_power")]
-pub async fn check_spending_power(amount: String) -> Result<Reply<SpendingAnswer>, AppError> {
+pub async fn check_spending_power(
+    amount: String,
+    #[server(default)] card: String,
+) -> Result<Reply<SpendingAnswer>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     portal
-        .spending_power(&user, &amount, &ctx::client())
+        .spending_power(&user, &amount, &card, &ctx::client())
         .await
         .map_err(ctx::internal)
 }

@@ -211,7 +211,8 @@ fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                                 let label = move || {
                                     let holder = lang.get().pick(c.holder_ja.clone(), c.holder_en.clone());
                                     let kind = if c.family { lang.get().pick("（家族カード）", " (family card)") } else { "" };
-                                    format!("{holder}{kind} {}", masked(&c.last_digits))
+                                    let state = if c.frozen { lang.get().pick("・停止中", " · Frozen") } else { "" };
+                                    format!("{holder}{kind} {}{state}", masked(&c.last_digits))
                                 };
                                 view! { <option value=value selected=selected>{label}</option> }
                             })

@@ -163,6 +163,7 @@ fn Home(view: HomeView) -> impl IntoView {
                     let product = (c.product_ja, c.product_en);
                     let holder = (c.holder_ja, c.holder_en);
                     let family = c.family;
+                    let frozen = c.frozen;
                     let last = c.last_digits.clone();
                     view! {
                         <li class="card-tile" class:family=family data-testid="card">
@@ -174,11 +175,13 @@ fn Home(view: HomeView) -> impl IntoView {
                                 {masked(&c.last_digits)}
                             </span>
                             <span class="holder">{move || lang.get().pick(holder.0.clone(), holder.1.clone())}</span>
+                            {frozen.then(|| view! { <span class="badge frozen" data-testid="card-frozen">{t("停止中", "Frozen")}</span> })}
                         </li>
                     }
                 })
                 .collect_view()}
         </ul>
+        <p><a class="standalone" href="/cards">{t("カードの一時停止・解除", "Freeze or unfreeze a card")}</a></p>
     }
 }
 

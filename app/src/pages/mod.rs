@@ -1,7 +1,9 @@
 //! One module per screen.
 
 pub mod activity;
+pub mod cards;
 pub mod home;
+pub mod menu;
 pub mod payments;
 pub mod points;
 pub mod recover_id;

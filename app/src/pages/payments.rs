@@ -542,7 +542,12 @@ fn SpendingPower() -> AnyView {
                     let amount = format_yen(a.amount_yen);
                     view! {
                         <p class=if a.approved { "notice ok" } else { "notice" } data-testid="spending-answer" data-approved=a.approved.to_string()>
-                            {move || if a.approved {
+                            {move || if a.frozen {
+                                lang.get().pick(
+                                    format!("このカードは一時停止中のため、{amount}のご利用は承認されません。ご利用の前に一時停止を解除してください。"),
+                                    format!("This card is frozen, so a purchase of {amount} would not be approved. Unfreeze it before you buy."),
+                                )
+                            } else if a.approved {
                                 lang.get().pick(
                                     format!("{amount}のご利用は、現時点で承認される見込みです。"),
                                     format!("A purchase of {amount} would be approved now."),

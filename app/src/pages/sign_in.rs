@@ -48,11 +48,15 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_context::<SessionResource>();
     let locked = move || outcome.get().refusal() == Some(Refusal::Locked);
     view! {
+        // A member already signed in goes home. After a sign-in here the answer itself sends them
+        // there; a second navigation, started while home's chunk loads, would race a link tapped
+        // in the meantime and leave the address bar on the wrong page.
         <Transition fallback=|| ()>
             {move || {
                 session
                     .and_then(|s| s.get())
                     .and_then(|r| r.ok().flatten())
+                    .filter(|_| action.version().get_untracked() == 0)
                     .map(|_| view! { <Redirect path="/home" /> })
             }}
         </Transition>

@@ -1,5 +1,6 @@
 //! Members, card accounts, cards, and the figures the home screen shows.
 
+use portal_domain::card::CardView;
 use portal_domain::period::BillingCycle;
 use portal_domain::points;
 
@@ -26,28 +27,48 @@ pub struct Member {
 pub struct CardRow {
     pub card_id: i64,
     pub account_id: i64,
+    /// The card's holder.
+    pub member_id: i64,
     pub product_ja: String,
     pub product_en: String,
     pub holder_ja: String,
     pub holder_en: String,
     pub last_digits: String,
     pub family: bool,
+    pub frozen: bool,
 }
 
-/// By column name; `is_family` is an INTEGER 0/1 on both databases.
+/// By column name; `is_family` is an INTEGER 0/1 on both databases, `frozen_at` a time or NULL.
 impl sqlx::FromRow<'_, sqlx::any::AnyRow> for CardRow {
     fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
         use sqlx::Row as _;
         Ok(Self {
             card_id: row.try_get("card_id")?,
             account_id: row.try_get("account_id")?,
+            member_id: row.try_get("member_id")?,
             product_ja: row.try_get("product_ja")?,
             product_en: row.try_get("product_en")?,
             holder_ja: row.try_get("holder_ja")?,
             holder_en: row.try_get("holder_en")?,
             last_digits: row.try_get("last_digits")?,
             family: row.try_get::<i64, _>("is_family")? != 0,
+            frozen: row.try_get::<Option<i64>, _>("frozen_at")?.is_some(),
         })
+    }
+}
+
+impl CardRow {
+    /// The card as the screens show it.
+    pub fn view(&self) -> CardView {
+        CardView {
+            product_ja: self.product_ja.clone(),
+            product_en: self.product_en.clone(),
+            holder_ja: self.holder_ja.clone(),
+            holder_en: self.holder_en.clone(),
+            last_digits: self.last_digits.clone(),
+            family: self.family,
+            frozen: self.frozen,
+        }
     }
 }
 
@@ -76,6 +97,31 @@ impl Db {
         .await
     }
 
+    /// Freezes (`Some(time)`) or unfreezes (`None`) a card; false when it already was so, so two
+    /// members pressing at once change it, audit it and mail about it once.
+    pub async fn set_card_frozen(&self, card_id: i64, frozen_at: Option<i64>) -> DbResult<bool> {
+        let sql = match frozen_at {
+            Some(_) => "UPDATE cards SET frozen_at = $2 WHERE id = $1 AND frozen_at IS NULL",
+            None => "UPDATE cards SET frozen_at = $2 WHERE id = $1 AND frozen_at IS NOT NULL",
+        };
+        let done = sqlx::query(sql)
+            .bind(card_id)
+            .bind(frozen_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether the card with this number MAC is frozen; `None` for no such card.
+    pub async fn card_frozen_by_number_mac(&self, number_mac: &str) -> DbResult<Option<bool>> {
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT frozen_at FROM cards WHERE number_mac = $1")
+                .bind(number_mac)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(at,)| at.is_some()))
+    }
+
     pub async fn member(&self, member_id: i64) -> DbResult<Option<Member>> {
         sqlx::query_as("SELECT name_ja, name_en, email FROM members WHERE id = $1")
             .bind(member_id)
@@ -86,8 +132,8 @@ impl Db {
     /// The member's own cards and, on accounts they hold, their family members' cards.
     pub async fn visible_cards(&self, member_id: i64) -> DbResult<Vec<CardRow>> {
         sqlx::query_as(
-            "SELECT c.id AS card_id, c.account_id, a.product_ja, a.product_en, m.name_ja AS holder_ja,
-                    m.name_en AS holder_en, c.last_digits, c.is_family
+            "SELECT c.id AS card_id, c.account_id, c.member_id, a.product_ja, a.product_en, m.name_ja AS holder_ja,
+                    m.name_en AS holder_en, c.last_digits, c.is_family, c.frozen_at
              FROM cards c
              JOIN card_accounts a ON a.id = c.account_id
              JOIN members m ON m.id = c.member_id

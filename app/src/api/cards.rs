@@ -1,0 +1,48 @@
+//! Freezing and unfreezing a card (C7).
+
+use super::*;
+
+#[server(endpoint = "cards")]
+pub async fn load_cards() -> Result<Reply<Vec<CardView>>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    portal
+        .cards(&user)
+        .await
+        .map(Reply::Done)
+        .map_err(ctx::internal)
+}
+
+/// `card` is the card's last 5 digits, the only part of its number the browser ever has.
+#[server(endpoint = "card_freeze")]
+pub async fn freeze_card(card: String) -> Result<Reply<()>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .freeze_card(&user, &card, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/cards?frozen=1");
+    }
+    ctx::back_to_form("/cards", &reply, &[]);
+    Ok(reply)
+}
+
+#[server(endpoint = "card_unfreeze")]
+pub async fn unfreeze_card(card: String) -> Result<Reply<()>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    let reply = portal
+        .unfreeze_card(&user, &card, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/cards?unfrozen=1");
+    }
+    ctx::back_to_form("/cards", &reply, &[]);
+    Ok(reply)
+}
