@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb, refused};
+use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb, refused, register_hanako};
 use portal_domain::api::{Refusal, Reply};
 use serde_json::Value;
 
@@ -159,24 +159,7 @@ async fn a_family_member_freezes_her_own_card_only(kind: Kind) {
     let db = TestDb::new(kind, "cards_family").await;
     let server = Server::start(&db).await;
     let hanako = server.browser();
-    let card = [
-        ("card_number", "371234567890013"),
-        ("front_code", "9876"),
-        ("birth_date", "1987-09-30"),
-    ];
-    assert!(hanako.reply("register_card", &card).await.is_done());
-    let password = "Sakura-garden-2026";
-    let registered = hanako
-        .reply(
-            "register_account",
-            &[
-                ("user_id", "hanako87"),
-                ("password", password),
-                ("password_confirm", password),
-            ],
-        )
-        .await;
-    assert!(registered.is_done(), "{registered:?}");
+    register_hanako(&hanako).await;
     assert_eq!(frozen(&hanako).await, vec![("90013".to_string(), false)]);
     assert_eq!(
         refused(&hanako.reply("card_freeze", &[("card", "90005")]).await),

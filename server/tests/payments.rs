@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb};
+use common::{Browser, Kind, Server, TARO_PASSWORD, TestDb, register_hanako};
 use portal_domain::api::{Field, Problem, Refusal, Reply};
 use portal_domain::money::format_yen;
 use portal_domain::payments::PlanProblem;
@@ -713,24 +713,7 @@ async fn family_members_leave_payments_and_points_to_the_holder(kind: Kind) {
     let db = TestDb::new(kind, "family").await;
     let server = Server::start(&db).await;
     let hanako = server.browser();
-    let card = [
-        ("card_number", "371234567890013"),
-        ("front_code", "9876"),
-        ("birth_date", "1987-09-30"),
-    ];
-    assert!(hanako.reply("register_card", &card).await.is_done());
-    let password = "Sakura-garden-2026";
-    let registered = hanako
-        .reply(
-            "register_account",
-            &[
-                ("user_id", "hanako87"),
-                ("password", password),
-                ("password_confirm", password),
-            ],
-        )
-        .await;
-    assert!(registered.is_done(), "{registered:?}");
+    register_hanako(&hanako).await;
     // Her home shows her own card's lines and no points: those are the holder's.
     let home: Value = hanako.call("home", &[]).await;
     assert_eq!(home["points"], Value::Null);

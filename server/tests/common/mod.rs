@@ -388,3 +388,26 @@ pub async fn register_ken(browser: &Browser, user_id: &str, password: &str) {
         .await;
     assert!(reply.is_done(), "{reply:?}");
 }
+
+pub const HANAKO_PASSWORD: &str = "Sakura-garden-2026";
+
+/// 山田 花子 registers her family card online as `hanako87`, and is signed in.
+pub async fn register_hanako(browser: &Browser) {
+    let card = [
+        ("card_number", "371234567890013"),
+        ("front_code", "9876"),
+        ("birth_date", "1987-09-30"),
+    ];
+    assert!(browser.reply("register_card", &card).await.is_done());
+    let reply = browser
+        .reply(
+            "register_account",
+            &[
+                ("user_id", "hanako87"),
+                ("password", HANAKO_PASSWORD),
+                ("password_confirm", HANAKO_PASSWORD),
+            ],
+        )
+        .await;
+    assert!(reply.is_done(), "{reply:?}");
+}
