@@ -10,7 +10,6 @@ use portal_domain::api::SessionView;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{SessionResource, SignOut, current_session};
-use crate::components::{SECTIONS, SECTIONS_IN_BAR};
 use crate::i18n::{Lang, provide_lang, provide_policy, set_lang, t, use_lang};
 use crate::pages::{
     activity::ActivityPage, cards::CardsPage, home::HomePage, menu::MenuPage,
@@ -237,17 +236,12 @@ fn Header(session: SessionResource) -> impl IntoView {
                                     {move || lang.get().pick(name_ja.clone(), name_en.clone())}
                                 </span>
                                 <nav class="member-nav" aria-label=move || lang.get().pick("会員メニュー", "Member menu")>
-                                    {SECTIONS
-                                        .iter()
-                                        .enumerate()
-                                        .map(|(i, (href, ja, en))| {
-                                            view! {
-                                                <a href=*href class:beyond-bar={i >= SECTIONS_IN_BAR}>
-                                                    {move || lang.get().pick(*ja, *en)}
-                                                </a>
-                                            }
-                                        })
-                                        .collect_view()}
+                                    <a href="/home">{t("ホーム", "Home")}</a>
+                                    <a href="/activity">{t("ご利用明細", "Activity")}</a>
+                                    <a href="/payments">{t("お支払い", "Payments")}</a>
+                                    <a href="/points">{t("ポイント", "Points")}</a>
+                                    <a href="/cards" class="beyond-bar">{t("カードの一時停止", "Freeze a card")}</a>
+                                    <a href="/security" class="beyond-bar">{t("セキュリティ設定", "Security")}</a>
                                     <a href="/menu" class="menu-link">{t("メニュー", "Menu")}</a>
                                 </nav>
                                 // A plain form: sign-out is a full page load that drops every

@@ -430,17 +430,3 @@ pub fn answered<T>(result: Result<Reply<T>, AppError>, show: impl FnOnce(T) -> A
         _ => view! { <UnavailableNotice /> }.into_any(),
     }
 }
-
-/// The member's sections, in the header's menu (on phones the first four sit in the bottom bar and
-/// the rest behind メニュー) and on the menu page: path, Japanese, English.
-pub const SECTIONS: &[(&str, &str, &str)] = &[
-    ("/home", "ホーム", "Home"),
-    ("/activity", "ご利用明細", "Activity"),
-    ("/payments", "お支払い", "Payments"),
-    ("/points", "ポイント", "Points"),
-    ("/cards", "カードの一時停止", "Freeze a card"),
-    ("/security", "セキュリティ設定", "Security"),
-];
-
-/// How many sections the phone's bottom bar shows before メニュー.
-pub const SECTIONS_IN_BAR: usize = 4;
