@@ -66,6 +66,8 @@ mod browser {
 
     thread_local! {
         static WARMED: RefCell<HashSet<&'static str>> = RefCell::new(HashSet::new());
+        /// The manifest and the folder its chunks are in, once read.
+        static MANIFEST: RefCell<Option<(JsValue, String)>> = const { RefCell::new(None) };
     }
 
     async fn fetch(url: &str) -> Result<web_sys::Response, JsValue> {
@@ -73,7 +75,10 @@ mod browser {
         JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()
     }
 
-    async fn fetch_chunks(route: &'static str) -> Result<(), JsValue> {
+    async fn manifest() -> Result<(JsValue, String), JsValue> {
+        if let Some(read) = MANIFEST.with(|m| m.borrow().clone()) {
+            return Ok(read);
+        }
         let document = web_sys::window()
             .and_then(|w| w.document())
             .ok_or(JsValue::NULL)?;
@@ -86,6 +91,12 @@ mod browser {
             .map(|(dir, _)| dir.to_string())
             .unwrap_or_default();
         let manifest = JsFuture::from(fetch(&url).await?.json()?).await?;
+        MANIFEST.with(|m| *m.borrow_mut() = Some((manifest.clone(), pkg.clone())));
+        Ok((manifest, pkg))
+    }
+
+    async fn fetch_chunks(route: &'static str) -> Result<(), JsValue> {
+        let (manifest, pkg) = manifest().await?;
         let prefix = super::view_key_prefix(route);
         let key = Object::keys(manifest.unchecked_ref::<Object>())
             .iter()

@@ -15,6 +15,7 @@ use portal_domain::period::{
 };
 use time::Date;
 
+use crate::store::cards::CardRow;
 use crate::store::payments::{NewPlan, PlanLine};
 use crate::{Client, Portal, PortalResult, SessionUser};
 
@@ -83,16 +84,17 @@ impl Account {
     }
 }
 
+/// The account among the member's cards that they hold (a family member holds none).
+fn held_account_of(cards: &[CardRow]) -> Option<i64> {
+    cards.iter().find(|c| !c.family).map(|c| c.account_id)
+}
+
 impl Portal {
     /// The account the member holds (not a family card's), or none.
     pub(crate) async fn held_account(&self, user: &SessionUser) -> PortalResult<Option<i64>> {
-        Ok(self
-            .db
-            .visible_cards(user.member_id)
-            .await?
-            .into_iter()
-            .find(|c| !c.family)
-            .map(|c| c.account_id))
+        Ok(held_account_of(
+            &self.db.visible_cards(user.member_id).await?,
+        ))
     }
 
     /// What the schedule of the account the member holds is made of; none for a family member.
@@ -421,7 +423,7 @@ impl Portal {
             )]));
         };
         let cards = self.db.visible_cards(user.member_id).await?;
-        let Some(account_id) = cards.iter().find(|c| !c.family).map(|c| c.account_id) else {
+        let Some(account_id) = held_account_of(&cards) else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let chosen = match card.trim() {

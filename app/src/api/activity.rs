@@ -8,6 +8,16 @@ pub struct FilterQuery {
     pub pairs: Vec<(String, String)>,
 }
 
+impl FilterQuery {
+    /// The value given for `key`, if one is.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn read_filter(
     query: &FilterQuery,

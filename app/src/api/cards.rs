@@ -14,6 +14,16 @@ pub async fn load_cards() -> Result<Reply<Vec<CardView>>, AppError> {
         .map_err(ctx::internal)
 }
 
+/// Back to the cards page, saying what was `done` or, for a plain form, why not.
+#[cfg(feature = "ssr")]
+fn back_to_cards(reply: Reply<()>, done: &str) -> Reply<()> {
+    if reply.is_done() {
+        leptos_axum::redirect(&format!("/cards?{done}=1"));
+    }
+    ctx::back_to_form("/cards", &reply, &[]);
+    reply
+}
+
 /// `card` is the card's last 5 digits, the only part of its number the browser ever has.
 #[server(endpoint = "card_freeze")]
 pub async fn freeze_card(card: String) -> Result<Reply<()>, AppError> {
@@ -24,11 +34,7 @@ pub async fn freeze_card(card: String) -> Result<Reply<()>, AppError> {
         .freeze_card(&user, &card, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    if reply.is_done() {
-        leptos_axum::redirect("/cards?frozen=1");
-    }
-    ctx::back_to_form("/cards", &reply, &[]);
-    Ok(reply)
+    Ok(back_to_cards(reply, "frozen"))
 }
 
 #[server(endpoint = "card_unfreeze")]
@@ -40,9 +46,5 @@ pub async fn unfreeze_card(card: String) -> Result<Reply<()>, AppError> {
         .unfreeze_card(&user, &card, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    if reply.is_done() {
-        leptos_axum::redirect("/cards?unfrozen=1");
-    }
-    ctx::back_to_form("/cards", &reply, &[]);
-    Ok(reply)
+    Ok(back_to_cards(reply, "unfrozen"))
 }

@@ -255,13 +255,7 @@ const WIDE_SCREEN: &str = "(min-width: 48.01rem)";
 
 /// The filter's conditions in words, for the folded filter's label; empty when nothing is applied.
 fn applied_filters(query: &FilterQuery, lang: crate::i18n::Lang) -> Vec<String> {
-    let value = |key: &str| {
-        query
-            .pairs
-            .iter()
-            .find(|(k, v)| k == key && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_string())
-    };
+    let value = |key: &str| query.value(key).map(str::to_string);
     let mut shown = Vec::new();
     match value("period").as_deref() {
         Some("open") => shown.push(lang.pick("未確定分", "Open period").to_string()),
