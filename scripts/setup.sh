@@ -16,7 +16,7 @@ fi
 
 apt_packages=(build-essential pkg-config)
 if [ "$want_test" = 1 ]; then
-  apt_packages+=(chromium postgresql poppler-utils)
+  apt_packages+=(chromium postgresql poppler-utils fonts-noto-cjk)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -46,3 +46,6 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   log "installing end2end npm packages"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
+
+# Japan Post's postal codes for 郵便番号から住所, converted once into data/.
+scripts/postal-codes.sh

@@ -12,8 +12,8 @@ use leptos::server_fn::ServerFn;
 use crate::api::{SessionResource, SignOut, current_session};
 use crate::i18n::{Lang, provide_lang, provide_policy, set_lang, t, use_lang};
 use crate::pages::{
-    activity::ActivityPage, cards::CardsPage, home::HomePage, menu::MenuPage,
-    payments::PaymentsPage, points::PointsPage, recover_id::RecoverIdPage, register, reset,
+    activity::ActivityPage, cards::CardsPage, details, home::HomePage, menu::MenuPage,
+    payments::PaymentsPage, pin, points::PointsPage, recover_id::RecoverIdPage, register, reset,
     security, sign_in::SignInPage,
 };
 
@@ -59,6 +59,9 @@ lazy_pages! {
     "/payments" => PaymentsRoute => PaymentsPage,
     "/points" => PointsRoute => PointsPage,
     "/cards" => CardsRoute => CardsPage,
+    "/details" => DetailsRoute => details::DetailsPage,
+    "/details/offline" => OfflineChangesRoute => details::OfflineChangesPage,
+    "/pin" => PinRoute => pin::PinPage,
     "/menu" => MenuRoute => MenuPage,
     "/security" => SecurityRoute => security::SecurityPage,
     "/security/password" => ChangePasswordRoute => security::ChangePasswordPage,
@@ -187,6 +190,9 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/payments") view={Lazy::<PaymentsRoute>::new()} />
                 <Route path=path!("/points") view={Lazy::<PointsRoute>::new()} />
                 <Route path=path!("/cards") view={Lazy::<CardsRoute>::new()} />
+                <Route path=path!("/details") view={Lazy::<DetailsRoute>::new()} />
+                <Route path=path!("/details/offline") view={Lazy::<OfflineChangesRoute>::new()} />
+                <Route path=path!("/pin") view={Lazy::<PinRoute>::new()} />
                 <Route path=path!("/menu") view={Lazy::<MenuRoute>::new()} />
                 <Route path=path!("/security") view={Lazy::<SecurityRoute>::new()} />
                 <Route path=path!("/security/password") view={Lazy::<ChangePasswordRoute>::new()} />
@@ -241,6 +247,8 @@ fn Header(session: SessionResource) -> impl IntoView {
                                     <a href="/payments">{t("お支払い", "Payments")}</a>
                                     <a href="/points">{t("ポイント", "Points")}</a>
                                     <a href="/cards" class="beyond-bar">{t("カードの一時停止", "Freeze a card")}</a>
+                                    <a href="/details" class="beyond-bar">{t("登録情報", "Details")}</a>
+                                    <a href="/pin" class="beyond-bar">{t("暗証番号", "PIN")}</a>
                                     <a href="/security" class="beyond-bar">{t("セキュリティ設定", "Security")}</a>
                                     <a href="/menu" class="menu-link">{t("メニュー", "Menu")}</a>
                                 </nav>

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use portal_domain::api::{Field, Problem, Refusal, Reply};
+use portal_domain::api::{Field, PolicyView, Problem, Refusal, Reply};
 
-use crate::api::AppError;
+use crate::api::{AppError, ConfirmCode, ConfirmPassword, send_confirmation_code};
 use crate::i18n::{Text, t, use_lang, use_policy};
 use crate::messages;
 
@@ -93,8 +93,24 @@ pub fn TextField(
     /// Called with the text as it is typed.
     #[prop(optional)]
     on_text: Option<Callback<String>>,
+    /// The text, both ways: what is typed goes into it, and what is put in it (a look-up filling
+    /// the field) shows in the field.
+    #[prop(optional)]
+    text: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
+    let input = NodeRef::<leptos::html::Input>::new();
+    if let Some(text) = text {
+        Effect::new(move |_| {
+            let value = text.get();
+            if let Some(input) = input.get()
+                && input.value() != value
+            {
+                input.set_value(&value);
+            }
+        });
+    }
+    let value = text.map(|t| t.get_untracked()).unwrap_or(value);
     let error = Memo::new(move |_| {
         outcome
             .get()
@@ -131,9 +147,13 @@ pub fn TextField(
                 value=value
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
+                node_ref=input
                 on:input=move |ev| {
                     if let Some(cb) = on_text {
                         cb.run(event_target_value(&ev));
+                    }
+                    if let Some(text) = text {
+                        text.set(event_target_value(&ev));
                     }
                 }
             />
@@ -428,5 +448,91 @@ pub fn answered<T>(result: Result<Reply<T>, AppError>, show: impl FnOnce(T) -> A
                 .into_any()
         }
         _ => view! { <UnavailableNotice /> }.into_any(),
+    }
+}
+
+/// The fresh confirmation a sensitive change needs: the password again, or a one-time code by
+/// e-mail (the way when the password is locked). Once given, the member is back on `back` (one of
+/// `CONFIRMING_PAGES`).
+#[component]
+pub fn ConfirmIdentity(password_locked: bool, back: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let minutes = PolicyView::minutes(use_policy().confirmation_secs);
+    let by_password = ServerAction::<ConfirmPassword>::new();
+    let by_code = ServerAction::<ConfirmCode>::new();
+    let send = Action::new(|_: &()| send_confirmation_code());
+    let password_outcome = form_outcome(by_password.value());
+    let code_outcome = form_outcome(by_code.value());
+    let sent = move || match send.value().get() {
+        Some(Ok(Reply::Done(sent))) => Some(Ok(sent.email_hint)),
+        Some(Ok(Reply::Refused(r))) => Some(Err(messages::refusal(r))),
+        Some(Ok(Reply::Invalid(_)) | Err(_)) => Some(Err(messages::unavailable())),
+        None => None,
+    };
+    view! {
+        <div class="confirm">
+            <h3>{t("ご本人確認", "Confirm it is you")}</h3>
+            <p>
+                {move || {
+                    lang.get()
+                        .pick(
+                            format!("登録情報・パスキー・パスワードなどの変更の前に、パスワードまたはメールのワンタイムコードでご本人確認をお願いします（{minutes}分間有効）。"),
+                            format!("Before changing your details, passkeys, password and the like, confirm it is you with your password or a one-time code by e-mail (valid for {minutes} minutes)."),
+                        )
+                }}
+            </p>
+            {(!password_locked)
+                .then(|| {
+                    view! {
+                        <FormNotice outcome=password_outcome />
+                        <ActionForm action=by_password attr:class="stack" attr:novalidate=true>
+                            <input type="hidden" name="back" value=back />
+                            <TextField
+                                name="password"
+                                label=("パスワード", "Password")
+                                kind="password"
+                                autocomplete="current-password"
+                                field=Field::Password
+                                outcome=password_outcome
+                            />
+                            <SubmitButton pending=by_password.pending() label=("確認する", "Confirm") />
+                        </ActionForm>
+                    }
+                })}
+            <h4>{t("メールでコードを受け取る", "Get a code by e-mail")}</h4>
+            <button type="button" class="secondary" on:click=move |_| { send.dispatch(()); } disabled=move || send.pending().get()>
+                {t("ワンタイムコードを送信", "Send a one-time code")}
+            </button>
+            <div role="status" aria-live="polite">
+                {move || {
+                    sent()
+                        .map(|r| match r {
+                            Ok(hint) => {
+                                view! {
+                                    <p class="notice ok">
+                                        {move || lang.get().pick(format!("{hint} にコードを送りました。"), format!("We sent a code to {hint}."))}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Err(text) => view! { <p class="notice error">{move || text.get(lang.get())}</p> }.into_any(),
+                        })
+                }}
+            </div>
+            <FormNotice outcome=code_outcome />
+            <ActionForm action=by_code attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="back" value=back />
+                <TextField
+                    name="code"
+                    label=("ワンタイムコード", "One-time code")
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    maxlength=6
+                    field=Field::Code
+                    outcome=code_outcome
+                />
+                <SubmitButton pending=by_code.pending() label=("コードで確認する", "Confirm with the code") />
+            </ActionForm>
+        </div>
     }
 }

@@ -4,10 +4,12 @@ use portal_domain::activity::{FilterProblem, MemoProblem};
 use portal_domain::api::{Field, PasskeyRefusal, PolicyView, Problem, Refusal};
 use portal_domain::card::{CardNumberError, CodeError};
 use portal_domain::credentials::{PasswordProblem, UserIdError};
+use portal_domain::details::DetailProblem;
 use portal_domain::money::format_count;
 use portal_domain::otp::CodeRefusal;
 use portal_domain::passkey::{CeremonyRefusal, NameProblem};
 use portal_domain::payments::PlanProblem;
+use portal_domain::pin::PinProblem;
 use portal_domain::points::{PartnerNumberProblem, PointsProblem};
 
 use crate::passkey::BrowserRefusal;
@@ -59,6 +61,33 @@ pub fn problem(field: Field, problem: Problem) -> Text {
                 "Enter your member number for the program.",
             ),
             Field::Item => Text::new("商品を選んでください。", "Choose an item."),
+            Field::PostalCode => {
+                Text::new("郵便番号を入力してください。", "Enter the postal code.")
+            }
+            Field::Prefecture => Text::new("都道府県を選んでください。", "Choose the prefecture."),
+            Field::City => Text::new("市区町村を入力してください。", "Enter the city."),
+            Field::AddressLine1 => Text::new(
+                "町名・番地を入力してください。",
+                "Enter the town and block number.",
+            ),
+            Field::AddressLine2 | Field::HomePhone | Field::EmployerName | Field::EmployerPhone => {
+                Text::new("入力してください。", "Fill this in.")
+            }
+            Field::MobilePhone => Text::new(
+                "携帯電話番号を入力してください。",
+                "Enter the mobile number.",
+            ),
+            Field::Email => Text::new(
+                "メールアドレスを入力してください。",
+                "Enter the e-mail address.",
+            ),
+            Field::BackCode => Text::new(
+                "カード裏面の3桁のコードを入力してください。",
+                "Enter the 3-digit code on the back of your card.",
+            ),
+            Field::Pin | Field::PinConfirm => {
+                Text::new("暗証番号を入力してください。", "Enter the PIN.")
+            }
         },
         Problem::CardNumber(e) => match e {
             CardNumberError::Empty => {
@@ -205,6 +234,71 @@ pub fn problem(field: Field, problem: Problem) -> Text {
         Problem::UnknownItem => Text::new(
             "一覧から商品を選んでください。",
             "Choose an item from the catalog.",
+        ),
+        Problem::Detail(p) => detail_problem(p),
+        Problem::Pin(p) => pin_problem(p),
+    }
+}
+
+fn pin_problem(problem: PinProblem) -> Text {
+    match problem {
+        PinProblem::Format => Text::new(
+            "暗証番号は4桁の数字で入力してください。",
+            "The PIN is 4 digits.",
+        ),
+        PinProblem::AllSame => Text::new(
+            "同じ数字だけの暗証番号は登録できません。",
+            "A PIN of one digit repeated cannot be used.",
+        ),
+        PinProblem::Run => Text::new(
+            "連続した数字（1234など）は登録できません。",
+            "A run of digits (such as 1234) cannot be used.",
+        ),
+        PinProblem::BirthDate => Text::new(
+            "誕生日（月日）や生まれた年は登録できません。",
+            "Your birthday or year of birth cannot be used.",
+        ),
+        PinProblem::Mismatch => Text::new(
+            "確認のための暗証番号が一致しません。",
+            "The two PINs do not match.",
+        ),
+    }
+}
+
+fn detail_problem(problem: DetailProblem) -> Text {
+    match problem {
+        DetailProblem::PostalCodeFormat => Text::new(
+            "郵便番号は7桁の数字で入力してください（例: 123-4567）。",
+            "Enter the postal code as 7 digits (for example 123-4567).",
+        ),
+        DetailProblem::UnknownPrefecture => Text::new(
+            "一覧から都道府県を選んでください。",
+            "Choose a prefecture from the list.",
+        ),
+        DetailProblem::PhoneFormat => Text::new(
+            "電話番号は0から始まる10桁または11桁の数字で入力してください（例: 03-1234-5678）。",
+            "Enter a Japanese phone number: 10 or 11 digits starting with 0 (for example 03-1234-5678).",
+        ),
+        DetailProblem::MobileFormat => Text::new(
+            "携帯電話番号は070・080・090から始まる11桁で入力してください（例: 090-1234-5678）。",
+            "Enter a mobile number: 11 digits starting with 070, 080 or 090 (for example 090-1234-5678).",
+        ),
+        DetailProblem::EmailFormat => Text::new(
+            "メールアドレスの形式が正しくありません（例: name@example.jp）。",
+            "This does not look like an e-mail address (for example name@example.jp).",
+        ),
+        DetailProblem::TooLong => Text::new("長すぎます。短くしてください。", "This is too long."),
+        DetailProblem::BadCharacters => Text::new(
+            "使用できない文字が含まれています。",
+            "This contains characters that cannot be used.",
+        ),
+        DetailProblem::Unchanged => Text::new(
+            "現在ご登録のものと同じです。",
+            "This is what is registered already.",
+        ),
+        DetailProblem::NotThisPostalCode => Text::new(
+            "郵便番号と都道府県が一致しません。郵便番号から住所を検索してください。",
+            "The postal code belongs to another prefecture. Look the address up from the postal code.",
         ),
     }
 }
@@ -375,6 +469,22 @@ pub fn refusal(refusal: Refusal) -> Text {
         Refusal::PreviewChanged => Text::new(
             "表示した内容から手数料またはお支払い開始日が変わりました。もう一度ご確認ください。",
             "The fee or the first payment has changed since it was shown. Please check it again.",
+        ),
+        Refusal::PinAlreadyRegistered => Text::new(
+            "このカードの暗証番号は登録済みです。登録済みの暗証番号は変更できません。",
+            "This card's PIN is already registered. A registered PIN cannot be changed.",
+        ),
+        Refusal::CardCodesNotMatched => Text::new(
+            "カードのコードが一致しません。カード表面の4桁と裏面の3桁のコードをご確認ください。",
+            "These are not the card's codes. Check the 4 digits on the front and the 3 on the back.",
+        ),
+        Refusal::PinNotRegistered => Text::new(
+            "このカードの暗証番号はまだ登録されていません。",
+            "This card has no PIN yet.",
+        ),
+        Refusal::SmsUnavailable => Text::new(
+            "現在SMSを送信できません。しばらくしてからお試しいただくか、カード裏面のお問い合わせ先へご連絡ください。",
+            "We cannot send text messages at the moment. Try again later, or call the number on the back of your card.",
         ),
     }
 }

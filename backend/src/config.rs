@@ -51,6 +51,9 @@ pub struct Config {
     pub demo: bool,
     /// Key for the keyed hashes of card numbers, security codes and one-time codes.
     pub secret_key: Vec<u8>,
+    /// Key that seals IC card PINs (`PORTAL_PIN_KEY`, 64 hex digits); derived from the secret key
+    /// when not set.
+    pub pin_key: Option<[u8; 32]>,
     pub user_id: UserIdPolicy,
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,
@@ -68,6 +71,11 @@ pub struct Config {
     pub max_concurrent_hashes: usize,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// SMS gateway's HTTP API address and key (`PORTAL_SMS_URL`, `PORTAL_SMS_KEY`); without them,
+    /// outside demo mode, nothing is sent by SMS.
+    pub sms_gateway: Option<(String, String)>,
+    /// Japan Post's postal codes, as `scripts/postal-codes.sh` converts them.
+    pub postal_codes_path: std::path::PathBuf,
     /// Proxies in front of the portal that append to `X-Forwarded-For`: the client address is the
     /// entry this many places from the right (0: the socket's peer; nothing the client wrote).
     pub forwarded_hops: usize,
@@ -121,6 +129,9 @@ impl std::fmt::Debug for Config {
 }
 
 pub const DEFAULT_DATABASE: &str = "sqlite://data/portal.db";
+/// Where setup converts the postal codes, wherever the portal is started from.
+pub const DEFAULT_POSTAL_CODES: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../data/postal_codes.tsv");
 
 impl Config {
     /// Reads `DATABASE_URL`, `PORTAL_*` and friends. `vars` is the environment (injected for tests).
@@ -161,10 +172,24 @@ impl Config {
                 "PORTAL_SMTP_URL is required outside demo mode",
             ));
         }
+        let pin_key = match vars("PORTAL_PIN_KEY").filter(|v| !v.trim().is_empty()) {
+            Some(hex_key) => {
+                let mut key = [0; 32];
+                hex::decode_to_slice(hex_key.trim(), &mut key).map_err(|_| {
+                    ConfigError::Invalid {
+                        name: "PORTAL_PIN_KEY",
+                        reason: "needs exactly 32 bytes (64 hex digits)".into(),
+                    }
+                })?;
+                Some(key)
+            }
+            None => None,
+        };
         Ok(Self {
             database_url,
             demo,
             secret_key,
+            pin_key,
             user_id: UserIdPolicy {
                 min_len: number(&vars, "PORTAL_USER_ID_MIN", 5)?,
                 max_len: number(&vars, "PORTAL_USER_ID_MAX", 20)?,
@@ -220,6 +245,21 @@ impl Config {
             smtp_url,
             mail_from: vars("PORTAL_MAIL_FROM")
                 .unwrap_or_else(|| "Member Portal <no-reply@portal.example>".into()),
+            sms_gateway: match (
+                vars("PORTAL_SMS_URL").filter(|v| !v.trim().is_empty()),
+                vars("PORTAL_SMS_KEY").filter(|v| !v.trim().is_empty()),
+            ) {
+                (Some(url), Some(key)) => Some((url, key)),
+                (None, None) => None,
+                _ => {
+                    return Err(ConfigError::Missing(
+                        "PORTAL_SMS_URL and PORTAL_SMS_KEY are set together",
+                    ));
+                }
+            },
+            postal_codes_path: vars("PORTAL_POSTAL_CODES")
+                .map(Into::into)
+                .unwrap_or_else(|| DEFAULT_POSTAL_CODES.into()),
             forwarded_hops: number(&vars, "PORTAL_TRUST_FORWARDED_FOR", 0)?,
             secure_cookies: flag(&vars, "PORTAL_SECURE_COOKIES", !demo)?,
             passkeys: passkey_settings(&vars)?,

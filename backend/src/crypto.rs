@@ -1,6 +1,8 @@
 //! Keyed hashes and random tokens. Card numbers, security codes and one-time codes are stored only
 //! as HMAC-SHA256 under the configured key, so a database leak alone reveals none of them; session
-//! and flow tokens are stored only as SHA-256, so a leak cannot be replayed as a cookie.
+//! and flow tokens are stored only as SHA-256, so a leak cannot be replayed as a cookie. The IC card
+//! PIN, which a member may need shown again, is the one secret kept reversibly: sealed with AES-256-GCM
+//! under its own key, bound to its card.
 
 use hmac::{Hmac, Mac};
 use rand::{Rng, RngCore};
@@ -11,11 +13,24 @@ use portal_domain::card::CardNumber;
 #[derive(Clone)]
 pub struct Keys {
     mac_key: Vec<u8>,
+    pin_key: [u8; 32],
 }
 
 impl Keys {
-    pub fn new(mac_key: Vec<u8>) -> Self {
-        Self { mac_key }
+    /// Without a PIN key of its own, one is derived from the MAC key (a different key all the same:
+    /// neither reveals the other).
+    pub fn new(mac_key: Vec<u8>, pin_key: Option<[u8; 32]>) -> Self {
+        let mut keys = Self {
+            mac_key,
+            pin_key: [0; 32],
+        };
+        keys.pin_key = pin_key.unwrap_or_else(|| {
+            let derived = keys.mac(&["ic-card-pin-key"]);
+            let mut key = [0; 32];
+            hex::decode_to_slice(derived, &mut key).expect("an HMAC-SHA256 is 32 bytes");
+            key
+        });
+        keys
     }
 
     fn mac(&self, parts: &[&str]) -> String {
@@ -33,9 +48,50 @@ impl Keys {
         self.mac(&["card-number", number.digits()])
     }
 
-    /// A security code, bound to its card so equal codes on two cards hash differently.
-    pub fn card_code_mac(&self, number: &CardNumber, which: &str, code: &str) -> String {
-        self.mac(&["card-code", which, number.digits(), code])
+    /// A security code, bound to its card (by the card number's MAC, which the portal keeps, so a
+    /// signed-in member can prove the codes of a card she chose by its last digits) so equal codes on
+    /// two cards hash differently.
+    pub fn card_code_mac(&self, number_mac: &str, which: &str, code: &str) -> String {
+        self.mac(&["card-code", which, number_mac, code])
+    }
+
+    /// The PIN sealed for its card: hex of a random nonce and the ciphertext with its tag. The card
+    /// id is authenticated with it, so a sealed PIN copied to another card's row does not open.
+    pub fn seal_pin(&self, card_id: i64, pin: &str) -> String {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let cipher = aes_gcm::Aes256Gcm::new(&self.pin_key.into());
+        let nonce: [u8; 12] = rand::random();
+        let aad = card_id.to_be_bytes();
+        let sealed = cipher
+            .encrypt(
+                &nonce.into(),
+                Payload {
+                    msg: pin.as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .expect("AES-GCM seals four bytes");
+        format!("{}{}", hex::encode(nonce), hex::encode(sealed))
+    }
+
+    /// The PIN of `seal_pin`, or `None` when it was sealed under another key or for another card.
+    pub fn open_pin(&self, card_id: i64, sealed: &str) -> Option<String> {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let bytes = hex::decode(sealed).ok()?;
+        let (nonce, body) = bytes.split_at_checked(12)?;
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let cipher = aes_gcm::Aes256Gcm::new(&self.pin_key.into());
+        let aad = card_id.to_be_bytes();
+        let pin = cipher
+            .decrypt(
+                &nonce.into(),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
+            .ok()?;
+        String::from_utf8(pin).ok()
     }
 
     /// A one-time code, bound to the flow it was sent for.
@@ -77,20 +133,37 @@ mod tests {
 
     #[test]
     fn macs_depend_on_the_key_and_the_card() {
-        let a = Keys::new(vec![1; 32]);
-        let b = Keys::new(vec![2; 32]);
+        let a = Keys::new(vec![1; 32], None);
+        let b = Keys::new(vec![2; 32], None);
         let n1 = CardNumber::parse("371234567890005").unwrap();
         let n2 = CardNumber::parse("371234567890013").unwrap();
         assert_ne!(a.card_number_mac(&n1), b.card_number_mac(&n1));
+        let (m1, m2) = (a.card_number_mac(&n1), a.card_number_mac(&n2));
         assert_ne!(
-            a.card_code_mac(&n1, "front", "1234"),
-            a.card_code_mac(&n2, "front", "1234")
+            a.card_code_mac(&m1, "front", "1234"),
+            a.card_code_mac(&m2, "front", "1234")
         );
         assert_eq!(
-            a.card_code_mac(&n1, "front", "1234"),
-            a.card_code_mac(&n1, "front", "1234")
+            a.card_code_mac(&m1, "front", "1234"),
+            a.card_code_mac(&m1, "front", "1234")
         );
         assert!(!a.card_number_mac(&n1).contains("371234567890005"));
+    }
+
+    #[test]
+    fn a_sealed_pin_opens_only_for_its_card_and_key() {
+        let keys = Keys::new(vec![1; 32], None);
+        let sealed = keys.seal_pin(7, "2580");
+        assert!(!sealed.contains("2580"));
+        assert_ne!(sealed, keys.seal_pin(7, "2580"), "a fresh nonce each time");
+        assert_eq!(keys.open_pin(7, &sealed).as_deref(), Some("2580"));
+        assert_eq!(keys.open_pin(8, &sealed), None);
+        assert_eq!(
+            Keys::new(vec![1; 32], Some([9; 32])).open_pin(7, &sealed),
+            None
+        );
+        assert_eq!(Keys::new(vec![2; 32], None).open_pin(7, &sealed), None);
+        assert_eq!(keys.open_pin(7, "00"), None);
     }
 
     #[test]

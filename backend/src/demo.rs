@@ -9,6 +9,7 @@ use portal_domain::period::{BillingCycle, iso_date, parse_iso_date, tokyo_date};
 use time::{Date, Duration};
 
 use crate::store::cards::{ClosingPeriod, NewTransaction};
+use crate::store::details::MemberDetails;
 use crate::{Portal, PortalResult};
 
 pub struct DemoCard {
@@ -19,6 +20,21 @@ pub struct DemoCard {
     pub front_code: &'static str,
     pub back_code: &'static str,
     pub email: &'static str,
+    pub details: DemoDetails,
+}
+
+/// Registered details (C3), as the README lists them.
+pub struct DemoDetails {
+    pub name_kana: &'static str,
+    pub postal_code: &'static str,
+    pub prefecture: &'static str,
+    pub city: &'static str,
+    pub line1: &'static str,
+    pub line2: &'static str,
+    pub home_phone: &'static str,
+    pub mobile_phone: &'static str,
+    pub employer_name: &'static str,
+    pub employer_phone: &'static str,
 }
 
 pub const TARO: DemoCard = DemoCard {
@@ -29,6 +45,18 @@ pub const TARO: DemoCard = DemoCard {
     front_code: "1234",
     back_code: "567",
     email: "taro.yamada@example.jp",
+    details: DemoDetails {
+        name_kana: "ヤマダ タロウ",
+        postal_code: "1000001",
+        prefecture: "東京都",
+        city: "千代田区",
+        line1: "千代田1-1",
+        line2: "",
+        home_phone: "03-3211-0001",
+        mobile_phone: "090-1234-5678",
+        employer_name: "株式会社サンプル商事",
+        employer_phone: "03-5555-0100",
+    },
 };
 pub const HANAKO: DemoCard = DemoCard {
     number: "371234567890013",
@@ -38,6 +66,18 @@ pub const HANAKO: DemoCard = DemoCard {
     front_code: "9876",
     back_code: "321",
     email: "hanako.yamada@example.jp",
+    details: DemoDetails {
+        name_kana: "ヤマダ ハナコ",
+        postal_code: "1000001",
+        prefecture: "東京都",
+        city: "千代田区",
+        line1: "千代田1-1",
+        line2: "",
+        home_phone: "03-3211-0001",
+        mobile_phone: "090-2345-6789",
+        employer_name: "",
+        employer_phone: "",
+    },
 };
 pub const KEN: DemoCard = DemoCard {
     number: "371234567890021",
@@ -47,6 +87,18 @@ pub const KEN: DemoCard = DemoCard {
     front_code: "4321",
     back_code: "765",
     email: "ken.sato@example.jp",
+    details: DemoDetails {
+        name_kana: "サトウ ケン",
+        postal_code: "1500001",
+        prefecture: "東京都",
+        city: "渋谷区",
+        line1: "神宮前1-2-3",
+        line2: "コーポ神宮前101",
+        home_phone: "",
+        mobile_phone: "080-3456-7890",
+        employer_name: "渋谷デザイン株式会社",
+        employer_phone: "03-6666-0200",
+    },
 };
 pub const MISAKI: DemoCard = DemoCard {
     number: "371234567890039",
@@ -56,6 +108,18 @@ pub const MISAKI: DemoCard = DemoCard {
     front_code: "2468",
     back_code: "135",
     email: "misaki.suzuki@example.jp",
+    details: DemoDetails {
+        name_kana: "スズキ ミサキ",
+        postal_code: "5300001",
+        prefecture: "大阪府",
+        city: "大阪市北区",
+        line1: "梅田2-4-9",
+        line2: "梅田タワー1203",
+        home_phone: "06-6345-6789",
+        mobile_phone: "070-4567-8901",
+        employer_name: "",
+        employer_phone: "",
+    },
 };
 pub const JOHN: DemoCard = DemoCard {
     number: "371234567890054",
@@ -65,6 +129,18 @@ pub const JOHN: DemoCard = DemoCard {
     front_code: "1357",
     back_code: "246",
     email: "john.smith@example.com",
+    details: DemoDetails {
+        name_kana: "スミス ジョン",
+        postal_code: "1060032",
+        prefecture: "東京都",
+        city: "港区",
+        line1: "六本木6-10-1",
+        line2: "",
+        home_phone: "",
+        mobile_phone: "090-5678-9012",
+        employer_name: "Smith Consulting K.K.",
+        employer_phone: "03-7777-0300",
+    },
 };
 
 /// Days since the demo welcome bonus: 34 months, so it expires in about two months.
@@ -443,10 +519,29 @@ fn parse_number(number: &str) -> CardNumber {
 }
 
 async fn insert_member(portal: &Portal, card: &DemoCard) -> PortalResult<i64> {
-    Ok(portal
+    let member_id = portal
         .db
         .insert_member(card.name_ja, card.name_en, card.birth_date, card.email)
-        .await?)
+        .await?;
+    let d = &card.details;
+    let details = MemberDetails {
+        name_ja: card.name_ja.into(),
+        name_kana: d.name_kana.into(),
+        name_en: card.name_en.into(),
+        birth_date: card.birth_date.into(),
+        email: card.email.into(),
+        postal_code: d.postal_code.into(),
+        prefecture: d.prefecture.into(),
+        city: d.city.into(),
+        address_line1: d.line1.into(),
+        address_line2: d.line2.into(),
+        home_phone: d.home_phone.into(),
+        mobile_phone: d.mobile_phone.into(),
+        employer_name: d.employer_name.into(),
+        employer_phone: d.employer_phone.into(),
+    };
+    portal.db.seed_details(member_id, &details).await?;
+    Ok(member_id)
 }
 
 async fn insert_card(
@@ -459,15 +554,16 @@ async fn insert_card(
     let number = parse_number(card.number);
     let front = parse_code(card.front_code, FRONT_CODE_LEN).expect("demo front code has 4 digits");
     let back = parse_code(card.back_code, BACK_CODE_LEN).expect("demo back code has 3 digits");
+    let number_mac = portal.keys.card_number_mac(&number);
     Ok(portal
         .db
         .insert_card(
             account_id,
             member_id,
-            &portal.keys.card_number_mac(&number),
+            &number_mac,
             number.last_digits(),
-            &portal.keys.card_code_mac(&number, "front", &front),
-            &portal.keys.card_code_mac(&number, "back", &back),
+            &portal.keys.card_code_mac(&number_mac, "front", &front),
+            &portal.keys.card_code_mac(&number_mac, "back", &back),
             family,
         )
         .await?)

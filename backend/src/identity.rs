@@ -81,57 +81,67 @@ impl Portal {
                 retry_after_secs: wait,
             })));
         }
-        let now = self.now();
         let number_mac = self.keys.card_number_mac(&number);
         let card = format!("card …{}", number.last_digits());
-        let guard = card_guard(&number_mac);
+        let holder = self.db.card_holder_by_number_mac(&number_mac).await?;
+        let member_id = holder.as_ref().map(|h| h.member_id);
+        let matched = holder.as_ref().is_some_and(|h| {
+            let code_ok = same_digest(
+                &h.front_code_mac,
+                &self.keys.card_code_mac(&number_mac, "front", &code),
+            );
+            code_ok && h.birth_date == iso_date(birth)
+        });
+        Ok(self
+            .guarded_card_check(&number_mac, &card, member_id, matched, client)
+            .await?
+            .and_then(|()| member_id.ok_or(Refusal::CardNotMatched))
+            .map_err(IdentityFailure::Refused))
+    }
+
+    /// One identity check on a card under its lock (`card:<MAC>`, kept for unknown numbers too): a
+    /// slot is reserved before `matched` counts, a failure counts towards the lock, and the lock
+    /// refuses right answers as well and tells the card's holder. `matched` is worked out by the
+    /// caller beforehand; it is only looked at once the slot is held.
+    pub(crate) async fn guarded_card_check(
+        &self,
+        number_mac: &str,
+        card: &str,
+        holder: Option<i64>,
+        matched: bool,
+        client: &Client,
+    ) -> PortalResult<Result<(), Refusal>> {
+        let now = self.now();
+        let guard = card_guard(number_mac);
         let policy = self.config.identity_lock.guard();
         match self.reserve_attempt(&guard, &policy, now).await? {
             Ok(()) => {}
             Err(Refused::Locked { until }) => {
-                self.audit(client, "identity_refused_locked", None, None, &card)
+                self.audit(client, "identity_refused_locked", None, None, card)
                     .await;
-                return Ok(Err(IdentityFailure::Refused(Refusal::IdentityLocked {
+                return Ok(Err(Refusal::IdentityLocked {
                     until: until.unwrap_or(now),
-                })));
+                }));
             }
-            Err(Refused::Busy) => {
-                return Ok(Err(IdentityFailure::Refused(Refusal::TryAgain)));
-            }
+            Err(Refused::Busy) => return Ok(Err(Refusal::TryAgain)),
         }
-        let holder = self.db.card_holder_by_number_mac(&number_mac).await?;
-        let member_id = holder.as_ref().map(|h| h.member_id);
-        let matched = holder.as_ref().filter(|h| {
-            let code_ok = same_digest(
-                &h.front_code_mac,
-                &self.keys.card_code_mac(&number, "front", &code),
-            );
-            code_ok && h.birth_date == iso_date(birth)
-        });
-        match self
-            .settle_attempt(&guard, matched.is_some(), &policy, now)
-            .await?
-        {
-            Settled::Passed => Ok(matched
-                .map(|h| h.member_id)
-                .ok_or(IdentityFailure::Refused(Refusal::CardNotMatched))),
+        match self.settle_attempt(&guard, matched, &policy, now).await? {
+            Settled::Passed => Ok(Ok(())),
             Settled::Failed { .. } => {
-                self.audit(client, "identity_check_failed", None, None, &card)
+                self.audit(client, "identity_check_failed", None, None, card)
                     .await;
-                Ok(Err(IdentityFailure::Refused(Refusal::CardNotMatched)))
+                Ok(Err(Refusal::CardNotMatched))
             }
             Settled::LockedNow { until } => {
                 let until = until.unwrap_or(now);
-                self.audit(client, "identity_check_failed", None, None, &card)
+                self.audit(client, "identity_check_failed", None, None, card)
                     .await;
-                self.audit(client, "identity_locked", None, None, &card)
+                self.audit(client, "identity_locked", None, None, card)
                     .await;
-                if let Some(member_id) = member_id {
+                if let Some(member_id) = holder {
                     self.notify_identity_locked(member_id, until).await?;
                 }
-                Ok(Err(IdentityFailure::Refused(Refusal::IdentityLocked {
-                    until,
-                })))
+                Ok(Err(Refusal::IdentityLocked { until }))
             }
         }
     }

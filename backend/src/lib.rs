@@ -10,17 +10,20 @@ pub mod demo;
 pub mod limits;
 pub mod mailer;
 pub mod passwords;
+pub mod postal;
 pub mod store;
 
 mod activity;
 mod cards;
 mod closing;
 mod confirmation;
+mod details;
 mod guards;
 mod home;
 mod identity;
 mod passkeys;
 mod payments;
+mod pin;
 mod points;
 mod recovery;
 mod registration;
@@ -31,13 +34,16 @@ mod statement;
 use config::Config;
 use crypto::Keys;
 use limits::Limits;
-use mailer::{MailError, Mailer};
+use mailer::{MailError, Mailer, Sms};
 use passwords::{HashError, Passwords};
+use postal::PostalCodes;
 use store::Db;
 use store::mail::AuditEntry;
 
+pub use details::{AddressForm, Contact, PhonesForm};
 pub use identity::IdentityForm;
 pub use passkeys::Challenge;
+pub use pin::PinStart;
 pub use registration::NewCredentials;
 pub use sessions::{FLOW_COOKIE, SESSION_COOKIE, SessionUser, cookie_value};
 pub use webauthn_rs::prelude::{
@@ -59,6 +65,8 @@ pub enum PortalError {
     Passkey(String),
     #[error("statement PDF: {0}")]
     Pdf(String),
+    #[error("a sealed PIN did not open (another PIN key?)")]
+    Pin,
 }
 
 pub type PortalResult<T> = Result<T, PortalError>;
@@ -75,6 +83,8 @@ pub struct Portal {
     keys: Keys,
     passwords: Passwords,
     mailer: Mailer,
+    sms: Sms,
+    postal: PostalCodes,
     limits: Limits,
     webauthn: webauthn_rs::Webauthn,
     clock: Clock,
@@ -96,14 +106,26 @@ impl Portal {
     /// empty database.
     pub async fn start(config: Config) -> PortalResult<Self> {
         let db = Db::connect(&config.database_url).await?;
+        let postal_path = config.postal_codes_path.clone();
+        let postal = tokio::task::spawn_blocking(move || PostalCodes::load(&postal_path))
+            .await
+            .unwrap_or_default();
         let portal = Self {
-            keys: Keys::new(config.secret_key.clone()),
+            keys: Keys::new(config.secret_key.clone(), config.pin_key),
             passwords: Passwords::new(config.max_concurrent_hashes)?,
             mailer: Mailer::from_config(
                 config.demo,
                 config.smtp_url.as_deref(),
                 &config.mail_from,
             )?,
+            sms: Sms::from_config(
+                config.demo,
+                config
+                    .sms_gateway
+                    .as_ref()
+                    .map(|(url, key)| (url.as_str(), key.as_str())),
+            ),
+            postal,
             limits: Limits::new(&config.rate),
             webauthn: passkeys::relying_party(&config.passkeys)?,
             clock: Clock::default(),

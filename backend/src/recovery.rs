@@ -141,6 +141,26 @@ impl Portal {
         flow_hash: &str,
         member_id: i64,
     ) -> PortalResult<Reply<CodeSent>> {
+        let code = match self.new_flow_code(flow_hash).await? {
+            Ok(code) => code,
+            Err(refusal) => return Ok(Reply::Refused(refusal)),
+        };
+        let Some(member) = self.db.member(member_id).await? else {
+            return Ok(Reply::Refused(Refusal::FlowExpired));
+        };
+        self.mail_code(&member.email, &member.name_ja, &member.name_en, &code)
+            .await?;
+        Ok(Reply::Done(CodeSent {
+            email_hint: email_hint(&member.email),
+            resend_wait_secs: self.config.codes.resend_after_secs,
+        }))
+    }
+
+    /// A new code for the flow (its keyed hash stored), or why none may be sent yet.
+    pub(crate) async fn new_flow_code(
+        &self,
+        flow_hash: &str,
+    ) -> PortalResult<Result<String, Refusal>> {
         let policy = &self.config.codes;
         let code = random_code(policy.digits);
         let mac = self.keys.one_time_code_mac(flow_hash, &code);
@@ -155,38 +175,39 @@ impl Portal {
                 self.config.max_code_sends,
             )
             .await?;
-        if !stored {
-            let flow = self.db.flow(flow_hash).await?;
-            return Ok(Reply::Refused(match flow {
-                Some(f) if f.code_sends >= i64::from(self.config.max_code_sends) => {
-                    Refusal::TooManyResends
-                }
-                Some(f) => Refusal::ResendWait {
-                    secs: resend_wait(f.code_sent_at.unwrap_or(0), now, policy),
-                },
-                None => Refusal::FlowExpired,
-            }));
+        if stored {
+            return Ok(Ok(code));
         }
-        let Some(member) = self.db.member(member_id).await? else {
-            return Ok(Reply::Refused(Refusal::FlowExpired));
-        };
-        let minutes = portal_domain::api::PolicyView::minutes(policy.ttl_secs);
+        let flow = self.db.flow(flow_hash).await?;
+        Ok(Err(match flow {
+            Some(f) if f.code_sends >= i64::from(self.config.max_code_sends) => {
+                Refusal::TooManyResends
+            }
+            Some(f) => Refusal::ResendWait {
+                secs: resend_wait(f.code_sent_at.unwrap_or(0), now, policy),
+            },
+            None => Refusal::FlowExpired,
+        }))
+    }
+
+    pub(crate) async fn mail_code(
+        &self,
+        to: &str,
+        name_ja: &str,
+        name_en: &str,
+        code: &str,
+    ) -> PortalResult<()> {
+        let minutes = portal_domain::api::PolicyView::minutes(self.config.codes.ttl_secs);
         let body = format!(
-            "{name} 様\n\nワンタイムコード: {code}\n有効期限は{minutes}分です。このコードを他人に教えないでください。\n\n\
+            "{name_ja} 様\n\nワンタイムコード: {code}\n有効期限は{minutes}分です。このコードを他人に教えないでください。\n\n\
              Dear {name_en},\n\nYour one-time code: {code}\nIt is valid for {minutes} minutes. Never share it with anyone.\n",
-            name = member.name_ja,
-            name_en = member.name_en,
         );
         self.send_required(
-            &member.email,
+            to,
             "【会員ポータル】ワンタイムコード / Your one-time code",
             &body,
         )
-        .await?;
-        Ok(Reply::Done(CodeSent {
-            email_hint: email_hint(&member.email),
-            resend_wait_secs: policy.resend_after_secs,
-        }))
+        .await
     }
 
     /// Step 2: the code from the e-mail.

@@ -78,9 +78,11 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 pub mod activity;
 pub mod auth;
 pub mod cards;
+pub mod details;
 pub mod guards;
 pub mod mail;
 pub mod notices;
 pub mod passkeys;
 pub mod payments;
+pub mod pins;
 pub mod points;

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::activity::{FilterProblem, MemoProblem};
 use crate::card::{CardNumberError, CodeError};
 use crate::credentials::{PasswordProblem, UserIdError};
+use crate::details::DetailProblem;
 use crate::otp::CodeRefusal;
 use crate::passkey::{CeremonyRefusal, NameProblem};
 use crate::payments::PlanProblem;
+use crate::pin::PinProblem;
 use crate::points::{PartnerNumberProblem, PointsProblem};
 
 // The views of each feature live beside its rules; they are named here too, as the vocabulary the
@@ -16,11 +18,13 @@ use crate::points::{PartnerNumberProblem, PointsProblem};
 pub use crate::activity::{ActivityLine, ActivityPage, ActivitySummary, HolderTotal, PeriodView};
 pub use crate::card::CardView;
 pub use crate::credentials::RecoveredUserId;
+pub use crate::details::{DetailChangeView, DetailsView, PostalAddress};
 pub use crate::otp::{CodeSent, email_hint};
 pub use crate::passkey::{PasskeySignedIn, PasskeyView, SecurityView};
 pub use crate::payments::{
     ChargeView, DueView, PaymentsView, PlanPreview, PlanSeen, PlanView, SpendingAnswer,
 };
+pub use crate::pin::{PinCardView, PinStep, PinView};
 pub use crate::points::{
     PartnerView, PointsLine, PointsView, UseDone, UseKind, UseRequest, UseView,
 };
@@ -47,6 +51,20 @@ pub enum Field {
     Points,
     PartnerNumber,
     Item,
+    PostalCode,
+    Prefecture,
+    City,
+    AddressLine1,
+    AddressLine2,
+    HomePhone,
+    MobilePhone,
+    EmployerName,
+    EmployerPhone,
+    Email,
+    /// The 3-digit code on the back of the card.
+    BackCode,
+    Pin,
+    PinConfirm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +86,8 @@ pub enum Problem {
     Points(PointsProblem),
     PartnerNumber(PartnerNumberProblem),
     UnknownItem,
+    Detail(DetailProblem),
+    Pin(PinProblem),
 }
 
 /// Why a well-formed request was refused.
@@ -128,6 +148,14 @@ pub enum Refusal {
     /// Since the fee was shown, the cut-off passed or the account changed: the change would not be
     /// what the member saw.
     PreviewChanged,
+    /// No SMS can be sent (no gateway is configured, or no mobile number is registered).
+    SmsUnavailable,
+    /// The card has an IC card PIN already; it cannot be registered again.
+    PinAlreadyRegistered,
+    /// The card has no PIN to show.
+    PinNotRegistered,
+    /// The front and back codes typed are not the chosen card's.
+    CardCodesNotMatched,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

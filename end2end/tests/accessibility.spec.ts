@@ -8,7 +8,7 @@ import { test, expect, hydrated, signInAsTaro } from "./taro";
 
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const SIGNED_OUT = ["/", "/register", "/recover/id", "/recover/password"];
-const SIGNED_IN = ["/home", "/activity", "/payments", "/points", "/cards", "/menu", "/security", "/security/password"];
+const SIGNED_IN = ["/home", "/activity", "/payments", "/points", "/cards", "/details", "/details/offline", "/pin", "/menu", "/security", "/security/password"];
 
 // Every control a finger can reach on the page, with its label when the label is the target too
 // (a checkbox and its text), smaller than 44 × 44 px. Links inside a sentence are exempt (WCAG 2.5.8).

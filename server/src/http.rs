@@ -242,15 +242,16 @@ async fn outbox_page(axum::Extension(portal): axum::Extension<Arc<Portal>>) -> R
          <title>送信メール（デモ） / Outbox (demo)</title>\
          <style>body{font-family:system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:1rem;line-height:1.6}\
          article{border:1px solid #d5d9e2;border-radius:10px;padding:0 1rem;margin:1rem 0}</style></head><body><main>\
-         <h1>送信メール（デモ） / Outbox (demo)</h1><p>デモモードでは、メールは送信されずここに表示されます。 In demo mode, mail is kept here instead of being sent.</p>",
+         <h1>送信メール（デモ） / Outbox (demo)</h1><p>デモモードでは、メールとSMSは送信されずここに表示されます。 In demo mode, mail and SMS are kept here instead of being sent.</p>",
     );
     if mails.is_empty() {
         body.push_str("<p>メールはまだありません。 No mail yet.</p>");
     }
     for m in mails {
         body.push_str(&format!(
-            "<article class=\"panel\"><h2>{}</h2><p>To: {} — {}</p><pre style=\"white-space:pre-wrap\">{}</pre></article>",
+            "<article class=\"panel\"><h2>{}</h2><p>{}: {} — {}</p><pre style=\"white-space:pre-wrap\">{}</pre></article>",
             escape(&m.subject),
+            if m.channel == "sms" { "SMS" } else { "To" },
             escape(&m.to),
             escape(&m.sent_at),
             escape(&m.body)

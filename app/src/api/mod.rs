@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use portal_domain::api::{
-    ActivityPage, ActivitySummary, CodeSent, HomeView, PasskeySignedIn, PaymentsView, PlanPreview,
-    PlanSeen, PointsView, RecoveredUserId, Reply, SecurityView, SessionView, SpendingAnswer,
-    UseDone, UseRequest,
+    ActivityPage, ActivitySummary, CodeSent, DetailsView, HomeView, PasskeySignedIn, PaymentsView,
+    PinView, PlanPreview, PlanSeen, PointsView, PostalAddress, RecoveredUserId, Reply,
+    SecurityView, SessionView, SpendingAnswer, UseDone, UseRequest,
 };
 use portal_domain::card::CardView;
 use portal_domain::payments::PlanChoice;
@@ -134,7 +134,9 @@ mod ctx {
 
 mod activity;
 mod cards;
+mod details;
 mod payments;
+mod pin;
 mod points;
 mod recovery;
 mod registration;
@@ -143,7 +145,9 @@ mod session;
 
 pub use activity::*;
 pub use cards::*;
+pub use details::*;
 pub use payments::*;
+pub use pin::*;
 pub use points::*;
 pub use recovery::*;
 pub use registration::*;

@@ -45,18 +45,29 @@ pub async fn load_security() -> Result<Option<SecurityView>, AppError> {
     }
 }
 
-/// Back to security settings marked confirmed, or to its form with the refusal.
+/// Pages that ask for a confirmation in place, and are returned to once it is given.
+pub const CONFIRMING_PAGES: [&str; 3] = ["/security", "/details", "/cards"];
+
+/// Back to the page that asked (security settings unless it is another of `CONFIRMING_PAGES`, so no
+/// form can send the member elsewhere), marked confirmed, or to its form with the refusal.
 #[cfg(feature = "ssr")]
-fn after_confirmation(reply: Reply<()>) -> Reply<()> {
+fn after_confirmation(reply: Reply<()>, back: &str) -> Reply<()> {
+    let page = CONFIRMING_PAGES
+        .into_iter()
+        .find(|p| *p == back)
+        .unwrap_or(CONFIRMING_PAGES[0]);
     if reply.is_done() {
-        leptos_axum::redirect("/security?confirmed=1");
+        leptos_axum::redirect(&format!("{page}?confirmed=1"));
     }
-    ctx::back_to_form("/security", &reply, &[]);
+    ctx::back_to_form(page, &reply, &[]);
     reply
 }
 
 #[server(endpoint = "confirm_password")]
-pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
+pub async fn confirm_password(
+    password: String,
+    #[server(default)] back: String,
+) -> Result<Reply<()>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
@@ -64,7 +75,7 @@ pub async fn confirm_password(password: String) -> Result<Reply<()>, AppError> {
         .confirm_password(&user, &password, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    Ok(after_confirmation(reply))
+    Ok(after_confirmation(reply, &back))
 }
 
 #[server(endpoint = "confirm_code_send")]
@@ -79,7 +90,10 @@ pub async fn send_confirmation_code() -> Result<Reply<CodeSent>, AppError> {
 }
 
 #[server(endpoint = "confirm_code")]
-pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
+pub async fn confirm_code(
+    code: String,
+    #[server(default)] back: String,
+) -> Result<Reply<()>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
@@ -87,7 +101,7 @@ pub async fn confirm_code(code: String) -> Result<Reply<()>, AppError> {
         .confirm_code(&user, &code, &ctx::client())
         .await
         .map_err(ctx::internal)?;
-    Ok(after_confirmation(reply))
+    Ok(after_confirmation(reply, &back))
 }
 
 #[server(endpoint = "passkey_register_start")]

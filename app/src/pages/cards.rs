@@ -7,7 +7,9 @@ use portal_domain::api::{Refusal, Reply};
 use portal_domain::card::{CardView, masked};
 
 use crate::api::{FreezeCard, UnfreezeCard, load_cards};
-use crate::components::{FormNotice, SignInFirst, UnavailableNotice, form_outcome};
+use crate::components::{
+    ConfirmIdentity, FormNotice, SignInFirst, UnavailableNotice, form_outcome,
+};
 use crate::i18n::{t, use_lang};
 
 #[component]
@@ -28,6 +30,11 @@ pub fn CardsPage() -> impl IntoView {
             Some(t("カードを一時停止しました。", "The card is frozen."))
         } else if query.get("unfrozen").is_some() {
             Some(t("一時停止を解除しました。", "The card is unfrozen."))
+        } else if query.get("confirmed").is_some() {
+            Some(t(
+                "ご本人確認ができました。もう一度「解除」を押してください。",
+                "Thank you. Press Unfreeze again.",
+            ))
         } else {
             None
         }
@@ -44,18 +51,17 @@ pub fn CardsPage() -> impl IntoView {
             {move || done().map(|text| view! { <p class="notice ok">{text}</p> })}
         </div>
         <FormNotice outcome=freeze_outcome />
-        <FormNotice outcome=unfreeze_outcome>
-            {move || {
-                needs_confirmation()
-                    .then(|| {
-                        view! {
-                            <p>
-                                <a href="/security">{t("セキュリティ設定でご本人確認をする", "Confirm it is you in security settings")}</a>
-                            </p>
-                        }
-                    })
-            }}
-        </FormNotice>
+        <FormNotice outcome=unfreeze_outcome />
+        {move || {
+            needs_confirmation()
+                .then(|| {
+                    view! {
+                        <section class="panel">
+                            <ConfirmIdentity password_locked=false back="/cards" />
+                        </section>
+                    }
+                })
+        }}
         <Suspense fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match cards.await {

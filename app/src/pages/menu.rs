@@ -18,6 +18,8 @@ pub fn MenuPage() -> impl IntoView {
                 <li><a href="/payments">{t("お支払い", "Payments")}</a></li>
                 <li><a href="/points">{t("ポイント", "Points")}</a></li>
                 <li><a href="/cards">{t("カードの一時停止", "Freeze a card")}</a></li>
+                <li><a href="/details">{t("登録情報", "Details")}</a></li>
+                <li><a href="/pin">{t("ICカード暗証番号", "IC card PIN")}</a></li>
                 <li><a href="/security">{t("セキュリティ設定", "Security")}</a></li>
             </ul>
         </nav>

@@ -9,11 +9,11 @@ use portal_domain::api::{Field, PasskeyView, PolicyView, Refusal, Reply, Securit
 use portal_domain::passkey::passkey_name;
 
 use crate::api::{
-    ChangePassword, ConfirmCode, ConfirmPassword, PasskeyRemove, PasskeyRename, load_security,
-    passkey_register_finish, passkey_register_start, send_confirmation_code,
+    ChangePassword, PasskeyRemove, PasskeyRename, load_security, passkey_register_finish,
+    passkey_register_start,
 };
 use crate::components::{
-    FormNotice, NewPasswordFields, Outcome, SignInFirst, SubmitButton, TextField,
+    ConfirmIdentity, FormNotice, NewPasswordFields, Outcome, SignInFirst, SubmitButton,
     UnavailableNotice, form_outcome,
 };
 use crate::i18n::{Text, format_moment, t, use_lang, use_policy};
@@ -140,7 +140,7 @@ fn Settings(
             {if confirmed {
                 view! { <AddPasskey refresh /> }.into_any()
             } else {
-                view! { <Confirm password_locked /> }.into_any()
+                view! { <ConfirmIdentity password_locked back="/security" /> }.into_any()
             }}
         </section>
         <section class="panel" aria-labelledby="password-title">
@@ -384,88 +384,6 @@ async fn add_passkey(name: String) -> Attempt {
                 .unwrap_or_else(messages::unavailable),
         ),
         Err(_) => Attempt::Failed(messages::unavailable()),
-    }
-}
-
-/// The password again, or a one-time code by e-mail (the way when the password is locked).
-#[component]
-fn Confirm(password_locked: bool) -> impl IntoView {
-    let lang = use_lang();
-    let minutes = PolicyView::minutes(use_policy().confirmation_secs);
-    let by_password = ServerAction::<ConfirmPassword>::new();
-    let by_code = ServerAction::<ConfirmCode>::new();
-    let send = Action::new(|_: &()| send_confirmation_code());
-    let password_outcome = form_outcome(by_password.value());
-    let code_outcome = form_outcome(by_code.value());
-    let sent = move || match send.value().get() {
-        Some(Ok(Reply::Done(sent))) => Some(Ok(sent.email_hint)),
-        Some(Ok(Reply::Refused(r))) => Some(Err(messages::refusal(r))),
-        Some(Ok(Reply::Invalid(_)) | Err(_)) => Some(Err(messages::unavailable())),
-        None => None,
-    };
-    view! {
-        <div class="confirm">
-            <h3>{t("ご本人確認", "Confirm it is you")}</h3>
-            <p>
-                {move || {
-                    lang.get()
-                        .pick(
-                            format!("パスキーの追加・削除やパスワードの変更の前に、パスワードまたはメールのワンタイムコードでご本人確認をお願いします（{minutes}分間有効）。"),
-                            format!("Before adding or removing a passkey or changing your password, confirm it is you with your password or a one-time code by e-mail (valid for {minutes} minutes)."),
-                        )
-                }}
-            </p>
-            {(!password_locked)
-                .then(|| {
-                    view! {
-                        <FormNotice outcome=password_outcome />
-                        <ActionForm action=by_password attr:class="stack" attr:novalidate=true>
-                            <TextField
-                                name="password"
-                                label=("パスワード", "Password")
-                                kind="password"
-                                autocomplete="current-password"
-                                field=Field::Password
-                                outcome=password_outcome
-                            />
-                            <SubmitButton pending=by_password.pending() label=("確認する", "Confirm") />
-                        </ActionForm>
-                    }
-                })}
-            <h4>{t("メールでコードを受け取る", "Get a code by e-mail")}</h4>
-            <button type="button" class="secondary" on:click=move |_| { send.dispatch(()); } disabled=move || send.pending().get()>
-                {t("ワンタイムコードを送信", "Send a one-time code")}
-            </button>
-            <div role="status" aria-live="polite">
-                {move || {
-                    sent()
-                        .map(|r| match r {
-                            Ok(hint) => {
-                                view! {
-                                    <p class="notice ok">
-                                        {move || lang.get().pick(format!("{hint} にコードを送りました。"), format!("We sent a code to {hint}."))}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Err(text) => view! { <p class="notice error">{move || text.get(lang.get())}</p> }.into_any(),
-                        })
-                }}
-            </div>
-            <FormNotice outcome=code_outcome />
-            <ActionForm action=by_code attr:class="stack" attr:novalidate=true>
-                <TextField
-                    name="code"
-                    label=("ワンタイムコード", "One-time code")
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    maxlength=6
-                    field=Field::Code
-                    outcome=code_outcome
-                />
-                <SubmitButton pending=by_code.pending() label=("コードで確認する", "Confirm with the code") />
-            </ActionForm>
-        </div>
     }
 }
 

@@ -51,6 +51,8 @@ pub struct FlowRow {
     pub code_sends: i64,
     pub code_used_at: Option<i64>,
     pub completed_at: Option<i64>,
+    /// The new e-mail address or mobile number a contact change waits to confirm.
+    pub pending_value: Option<String>,
 }
 
 impl Db {
@@ -245,9 +247,19 @@ impl Db {
         Ok(())
     }
 
+    pub async fn set_flow_pending_value(&self, token_hash: &str, value: &str) -> DbResult<()> {
+        sqlx::query("UPDATE flows SET pending_value = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn flow(&self, token_hash: &str) -> DbResult<Option<FlowRow>> {
         sqlx::query_as(
-            "SELECT purpose, member_id, expires_at, code_mac, code_sent_at, code_entries, code_sends, code_used_at, completed_at
+            "SELECT purpose, member_id, expires_at, code_mac, code_sent_at, code_entries, code_sends, code_used_at, completed_at,
+                    pending_value
              FROM flows WHERE token_hash = $1",
         )
         .bind(token_hash)

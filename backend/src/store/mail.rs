@@ -4,6 +4,8 @@ use super::{Db, DbResult};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutboxMail {
+    /// `email`, or `sms` for a text message to a mobile number (`to`).
+    pub channel: String,
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -13,6 +15,7 @@ pub struct OutboxMail {
 
 #[derive(sqlx::FromRow)]
 struct OutboxRow {
+    channel: String,
     to_addr: String,
     subject: String,
     body: String,
@@ -30,9 +33,19 @@ pub struct AuditEntry<'a> {
 }
 
 impl Db {
-    pub async fn push_outbox(&self, to: &str, subject: &str, body: &str, now: i64) -> DbResult<()> {
-        sqlx::query("INSERT INTO outbox (to_addr, subject, body, sent_at) VALUES ($1, $2, $3, $4)")
-            .bind(to)
+    pub async fn push_outbox(
+        &self,
+        channel: &str,
+        to: &str,
+        subject: &str,
+        body: &str,
+        now: i64,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO outbox (channel, to_addr, subject, body, sent_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(channel)
+        .bind(to)
             .bind(subject)
             .bind(body)
             .bind(now)
@@ -44,7 +57,7 @@ impl Db {
     /// Newest first.
     pub async fn outbox(&self, limit: i64) -> DbResult<Vec<OutboxMail>> {
         let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT to_addr, subject, body, sent_at FROM outbox ORDER BY id DESC LIMIT $1",
+            "SELECT channel, to_addr, subject, body, sent_at FROM outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
@@ -52,6 +65,7 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(|r| OutboxMail {
+                channel: r.channel,
                 to: r.to_addr,
                 subject: r.subject,
                 body: r.body,
