@@ -1,6 +1,6 @@
 //! Statement closing (D8): once a period's closing day has passed, its statement becomes final
 //! (the sum of its lines, the payment date) and the account holder gets a notice in the portal of
-//! what that payment date will debit.
+//! what that payment date will debit; a paperless account's holder is also told by e-mail.
 //! Points are earned as each line posts, not here. Runs at start and every hour; any number of
 //! server processes may run it, since a statement is stored at most once per account and closing
 //! date, together with its notice.
@@ -57,6 +57,18 @@ impl Portal {
                     Err(e) => return Err(e.into()),
                 }
                 tracing::info!(account = account.account_id, closing, "statement closed");
+                // Only the process that closed it gets here, so the mail goes once.
+                if let Some(from) = self.db.paperless_from(account.account_id).await?
+                    && from <= closing
+                {
+                    self.mail_final_statement(
+                        account.primary_member_id,
+                        &closing,
+                        &payment,
+                        notice.amount_yen,
+                    )
+                    .await?;
+                }
                 closed += 1;
             }
         }

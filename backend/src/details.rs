@@ -137,6 +137,7 @@ impl Portal {
                 .db
                 .detail_history(user.member_id, HISTORY_SHOWN)
                 .await?,
+            paperless: self.paperless(user).await?,
         }))
     }
 

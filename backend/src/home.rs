@@ -99,6 +99,7 @@ impl Portal {
                     amount_yen: n.amount_yen,
                 })
                 .collect(),
+            paperless: self.paperless(user).await?,
         })
     }
 }

@@ -21,6 +21,7 @@ mod details;
 mod guards;
 mod home;
 mod identity;
+mod paperless;
 mod passkeys;
 mod payments;
 mod pin;

@@ -18,7 +18,7 @@ use crate::points::{PartnerNumberProblem, PointsProblem};
 pub use crate::activity::{ActivityLine, ActivityPage, ActivitySummary, HolderTotal, PeriodView};
 pub use crate::card::CardView;
 pub use crate::credentials::RecoveredUserId;
-pub use crate::details::{DetailChangeView, DetailsView, PostalAddress};
+pub use crate::details::{DetailChangeView, DetailsView, PaperlessView, PostalAddress};
 pub use crate::otp::{CodeSent, email_hint};
 pub use crate::passkey::{PasskeySignedIn, PasskeyView, SecurityView};
 pub use crate::payments::{
@@ -283,6 +283,9 @@ pub struct HomeView {
     pub offer_passkey: bool,
     /// Statements that became final lately, newest first.
     pub notices: Vec<StatementNotice>,
+    /// How the account's statements come; `None` for a family member.
+    #[serde(default)]
+    pub paperless: Option<PaperlessView>,
 }
 
 /// A statement became final.

@@ -344,6 +344,15 @@ pub struct DetailChangeView {
     pub new_value: String,
 }
 
+/// How the account's statements come (C5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperlessView {
+    /// Paperless from the statement closing on this ISO date; `None`: paper statements.
+    pub from: Option<String>,
+    /// The next statement's closing date, from which a change takes effect.
+    pub next_closing: String,
+}
+
 /// The details page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DetailsView {
@@ -363,6 +372,8 @@ pub struct DetailsView {
     pub confirmation_left_secs: i64,
     /// Newest first.
     pub history: Vec<DetailChangeView>,
+    /// For the account holder only.
+    pub paperless: Option<PaperlessView>,
 }
 
 #[cfg(test)]

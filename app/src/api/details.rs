@@ -93,6 +93,21 @@ pub async fn change_phones(
     Ok(back_to_details(reply, "phones_changed", &keep))
 }
 
+/// `on` is `1` for online statements only, empty for paper again.
+#[server(endpoint = "details_paperless")]
+pub async fn set_paperless(#[server(default)] on: String) -> Result<Reply<()>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    let on = !on.is_empty();
+    let reply = portal
+        .set_paperless(&user, on, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    let done = if on { "paperless_on" } else { "paperless_off" };
+    Ok(back_to_details(reply, done, &[]))
+}
+
 #[cfg(feature = "ssr")]
 async fn start_change(contact: Contact, typed: &str) -> Result<Reply<CodeSent>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {

@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
-use portal_domain::api::{DetailChangeView, DetailsView, Field, Refusal, Reply};
+use portal_domain::api::{DetailChangeView, DetailsView, Field, PaperlessView, Refusal, Reply};
 use portal_domain::details::{PREFECTURES, format_postal_code, parse_postal_code};
 
 use crate::api::{
-    ChangeAddress, ChangePhones, FinishEmailChange, FinishMobileChange, StartEmailChange,
-    StartMobileChange, find_address, load_details,
+    ChangeAddress, ChangePhones, FinishEmailChange, FinishMobileChange, SetPaperless,
+    StartEmailChange, StartMobileChange, find_address, load_details,
 };
 use crate::components::{
     ConfirmIdentity, FormNotice, SignInFirst, SubmitButton, TextField, UnavailableNotice,
@@ -85,6 +85,20 @@ fn DoneNotice() -> impl IntoView {
                 ),
             ),
             (
+                "paperless_on",
+                (
+                    "オンライン明細に切り替えました。次回の明細から紙の明細は郵送されません。",
+                    "Done: from the next statement on, statements are online only.",
+                ),
+            ),
+            (
+                "paperless_off",
+                (
+                    "次回の明細から紙の明細を郵送します。",
+                    "Done: from the next statement on, statements are posted on paper.",
+                ),
+            ),
+            (
                 "confirmed",
                 (
                     "ご本人確認ができました。登録情報を変更できます。",
@@ -119,6 +133,7 @@ fn Details(view: DetailsView) -> impl IntoView {
         pending_mobile,
         confirmation_left_secs,
         history,
+        paperless,
     } = view;
     let confirmed = confirmation_left_secs > 0;
     view! {
@@ -144,6 +159,7 @@ fn Details(view: DetailsView) -> impl IntoView {
                 <PhonesSection home_phone employer_name employer_phone />
                 <EmailSection email pending=pending_email />
                 <MobileSection mobile_phone pending=pending_mobile />
+                {paperless.map(|paperless| view! { <PaperlessSection paperless /> })}
             }
                 .into_any()
         } else {
@@ -470,6 +486,50 @@ fn MobileSection(mobile_phone: String, pending: Option<String>) -> impl IntoView
                     )
                 />
                 <SubmitButton pending=start.pending() label=("SMSでコードを送る", "Text me a code") />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Paperless statements (C5), for the account holder.
+#[component]
+fn PaperlessSection(paperless: PaperlessView) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<SetPaperless>::new();
+    let outcome = form_outcome(action.value());
+    let PaperlessView { from, next_closing } = paperless;
+    let on = from.is_some();
+    let state = match from {
+        Some(from) => (
+            format!(
+                "オンライン明細（{from}締めの明細から紙の明細は郵送されません。確定時にメールでお知らせします）"
+            ),
+            format!(
+                "Online only (no paper from the statement closing on {from}; we e-mail you when each is final)"
+            ),
+        ),
+        None => (
+            "紙の明細を郵送しています。".to_string(),
+            "Paper statements are posted.".to_string(),
+        ),
+    };
+    let change = (
+        format!("変更は{next_closing}締めの明細から適用されます。"),
+        format!("A change applies from the statement closing on {next_closing}."),
+    );
+    view! {
+        <section class="panel" aria-labelledby="statements-title">
+            <h2 id="statements-title">{t("ご利用明細の送付方法", "How you get statements")}</h2>
+            <p>{move || lang.get().pick(state.0.clone(), state.1.clone())}</p>
+            <p class="hint">{move || lang.get().pick(change.0.clone(), change.1.clone())}</p>
+            <FormNotice outcome />
+            <ActionForm action attr:class="stack">
+                {(!on).then(|| view! { <input type="hidden" name="on" value="1" /> })}
+                {if on {
+                    view! { <SubmitButton pending=action.pending() label=("紙の明細に戻す", "Post paper statements again") /> }.into_any()
+                } else {
+                    view! { <SubmitButton pending=action.pending() label=("オンライン明細に切り替える", "Switch to online statements") /> }.into_any()
+                }}
             </ActionForm>
         </section>
     }

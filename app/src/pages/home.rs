@@ -47,6 +47,7 @@ fn Home(view: HomeView) -> impl IntoView {
         points,
         offer_passkey,
         notices,
+        paperless,
     } = view;
     let month_label = move || {
         let month = today
@@ -58,6 +59,29 @@ fn Home(view: HomeView) -> impl IntoView {
             "Spent this month so far".to_string(),
         )
     };
+    let paper = paperless.map(|p| {
+        let said = match &p.from {
+            Some(from) => (
+                format!(
+                    "オンライン明細をご利用中です（{from}締めの明細から紙の明細は郵送されません）。"
+                ),
+                format!(
+                    "You get statements online (no paper from the statement closing on {from})."
+                ),
+            ),
+            None => (
+                "ご利用明細は紙で郵送しています。".to_string(),
+                "Your statements are posted on paper.".to_string(),
+            ),
+        };
+        view! {
+            <p class="sub" data-testid="paperless">
+                {move || lang.get().pick(said.0.clone(), said.1.clone())}
+                " "
+                <a href="/details#statements-title">{t("送付方法の変更", "Change")}</a>
+            </p>
+        }
+    });
     let statement = next_statement.map(|s| {
         let (payment, closing) = (s.payment_date.clone(), s.closing_date.clone());
         view! {
@@ -82,6 +106,7 @@ fn Home(view: HomeView) -> impl IntoView {
                     }}
                 </p>
                 <p class="sub"><a class="standalone" href="/payments">{t("お支払い予定・あとリボ・分割", "Schedule, revolving and instalments")}</a></p>
+                {paper}
             </div>
         }
     });

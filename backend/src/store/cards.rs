@@ -129,6 +129,31 @@ impl Db {
             .await
     }
 
+    /// The closing date from which the account's statements are paperless, if they are.
+    pub async fn paperless_from(&self, account_id: i64) -> DbResult<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT paperless_from FROM card_accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(from,)| from))
+    }
+
+    /// Paperless from `from`, or paper again (`None`); false when it was so already.
+    pub async fn set_paperless_from(&self, account_id: i64, from: Option<&str>) -> DbResult<bool> {
+        let sql = if from.is_some() {
+            "UPDATE card_accounts SET paperless_from = $2 WHERE id = $1 AND paperless_from IS NULL"
+        } else {
+            "UPDATE card_accounts SET paperless_from = $2 WHERE id = $1 AND paperless_from IS NOT NULL"
+        };
+        let done = sqlx::query(sql)
+            .bind(account_id)
+            .bind(from)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The member's own cards and, on accounts they hold, their family members' cards.
     pub async fn visible_cards(&self, member_id: i64) -> DbResult<Vec<CardRow>> {
         sqlx::query_as(
