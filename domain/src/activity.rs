@@ -155,6 +155,33 @@ impl ActivityFilter {
         Ok(filter)
     }
 
+    /// A download's file name, without its extension, saying which period and card it holds:
+    /// `activity-2026-11-01_2026-11-30-90005`, `activity-2026-11-15` (a statement), `activity-open`.
+    /// Only digits, hyphens and underscores come from the filter, so the name is safe in a header.
+    pub fn file_stem(&self) -> String {
+        let clean = |v: &str| -> String {
+            v.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect()
+        };
+        let mut stem = String::from("activity");
+        if let Some(period) = &self.period {
+            stem.push('-');
+            stem.push_str(&clean(period));
+        }
+        if self.from.is_some() || self.to.is_some() {
+            stem.push('-');
+            stem.push_str(&clean(self.from.as_deref().unwrap_or("")));
+            stem.push('_');
+            stem.push_str(&clean(self.to.as_deref().unwrap_or("")));
+        }
+        if let Some(card) = &self.card {
+            stem.push('-');
+            stem.push_str(&clean(card));
+        }
+        stem
+    }
+
     /// The query string that reproduces this filter (for links and downloads).
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
@@ -454,5 +481,21 @@ mod tests {
             t.by_category.iter().map(|(_, s)| s.yen).sum::<i64>(),
             t.all.yen
         );
+    }
+
+    #[test]
+    fn download_names_carry_the_period_and_the_card() {
+        let read = |q: &str| {
+            ActivityFilter::from_query(q.split('&').filter_map(|p| p.split_once('='))).unwrap()
+        };
+        assert_eq!(
+            read("from=2026-11-01&to=2026-11-30&card=90005").file_stem(),
+            "activity-2026-11-01_2026-11-30-90005"
+        );
+        assert_eq!(read("period=2026-11-15").file_stem(), "activity-2026-11-15");
+        assert_eq!(read("period=open&q=x").file_stem(), "activity-open");
+        assert_eq!(read("from=2026-11-01").file_stem(), "activity-2026-11-01_");
+        assert_eq!(read("period=a\"b;c").file_stem(), "activity-abc");
+        assert_eq!(read("q=x").file_stem(), "activity");
     }
 }

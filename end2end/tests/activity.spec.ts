@@ -19,6 +19,11 @@ test("山田 太郎 filters by his wife's card, searches, notes a line and downl
   await page.getByLabel("カード", { exact: true }).selectOption("90013");
   await page.getByRole("button", { name: "絞り込む" }).click();
   await expect(page).toHaveURL(/card=90013/);
+  const [herCsv] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /CSVをダウンロード/ }).click(),
+  ]);
+  expect(herCsv.suggestedFilename()).toBe("activity-90013.csv");
   await expect(page.getByTestId("line").first()).toContainText("山田 花子");
   const holders = await page.getByTestId("line").locator(".holder").allInnerTexts();
   expect(holders.every((h) => h.includes("山田 花子"))).toBeTruthy();
@@ -58,6 +63,7 @@ test("山田 太郎 filters by his wife's card, searches, notes a line and downl
     page.waitForEvent("download"),
     page.getByRole("link", { name: /CSVをダウンロード/ }).click(),
   ]);
+  expect(download.suggestedFilename(), "a search alone names no period or card").toBe("activity.csv");
   const bytes = readFileSync((await download.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const csv = bytes.subarray(3).toString("utf8");

@@ -39,14 +39,12 @@ pub async fn activity_csv(
         )
             .into_response();
     };
+    let file = format!("attachment; filename=\"{}.csv\"", filter.file_stem());
     match portal.activity_csv(&user, &filter).await {
         Ok(stream) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"activity.csv\"; filename*=UTF-8''%E3%81%94%E5%88%A9%E7%94%A8%E6%98%8E%E7%B4%B0.csv",
-                ),
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, file),
             ],
             Body::from_stream(stream),
         )

@@ -244,11 +244,9 @@ async fn the_csv_is_excel_ready_and_follows_the_filter(kind: Kind) {
         res.headers()["content-type"].to_str().unwrap(),
         "text/csv; charset=utf-8"
     );
-    assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
+    assert_eq!(
+        res.headers()["content-disposition"].to_str().unwrap(),
+        "attachment; filename=\"activity-90013.csv\""
     );
     let bytes = res.bytes().await.unwrap();
     assert!(

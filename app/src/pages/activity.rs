@@ -133,7 +133,7 @@ fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                 </span>
             </p>
             <p>
-                <a class="download" href=csv download="activity.csv">
+                <a class="download" href=csv download>
                     {t("CSVをダウンロード（表示中の条件）", "Download CSV (this filter)")}
                 </a>
             </p>
