@@ -376,13 +376,7 @@ impl Portal {
                 self.mail_code(&value, &current.name_ja, &current.name_en, &code)
                     .await?
             }
-            Contact::Mobile => {
-                let minutes = portal_domain::api::PolicyView::minutes(self.config.codes.ttl_secs);
-                let body = format!(
-                    "【会員ポータル】確認コード {code}（{minutes}分間有効）。他人に教えないでください。 Your code: {code}"
-                );
-                self.sms.send(&self.db, &value, &body, now).await?;
-            }
+            Contact::Mobile => self.text_code(&value, &code).await?,
         }
         self.audit(
             client,

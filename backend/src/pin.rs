@@ -67,15 +67,13 @@ impl Portal {
             return Ok(None);
         };
         let cards = self.pin_cards_of(user).await?;
-        let ids: Vec<i64> = cards.iter().map(|c| c.card_id).collect();
-        let with_pin = self.db.cards_with_pin(&ids).await?;
+        let with_pin = self.db.cards_with_pin(user.member_id).await?;
         let step = self.pin_flow(user).await?.and_then(|(purpose, flow)| {
             let card_id: i64 = flow.pending_value.as_deref()?.parse().ok()?;
             let card = cards.iter().find(|c| c.card_id == card_id)?;
             Some(PinStep {
                 card: card.last_digits.clone(),
                 reveal: purpose == REVEAL,
-                sent_to: String::new(),
                 verified: flow.code_used_at.is_some(),
             })
         });
@@ -178,13 +176,7 @@ impl Portal {
             Err(refusal) => return Ok(Reply::Refused(refusal)),
         };
         let sent_to = if to_mobile {
-            let minutes = portal_domain::api::PolicyView::minutes(self.config.codes.ttl_secs);
-            let body = format!(
-                "【会員ポータル】確認コード {code}（{minutes}分間有効）。他人に教えないでください。 Your code: {code}"
-            );
-            self.sms
-                .send(&self.db, &me.mobile_phone, &body, now)
-                .await?;
+            self.text_code(&me.mobile_phone, &code).await?;
             phone_hint(&me.mobile_phone)
         } else {
             self.mail_code(&me.email, &me.name_ja, &me.name_en, &code)

@@ -190,6 +190,15 @@ impl Portal {
         }))
     }
 
+    /// A one-time code by SMS to a mobile number.
+    pub(crate) async fn text_code(&self, number: &str, code: &str) -> PortalResult<()> {
+        let minutes = portal_domain::api::PolicyView::minutes(self.config.codes.ttl_secs);
+        let body = format!(
+            "【会員ポータル】確認コード {code}（{minutes}分間有効）。他人に教えないでください。 Your code: {code}"
+        );
+        Ok(self.sms.send(&self.db, number, &body, self.now()).await?)
+    }
+
     pub(crate) async fn mail_code(
         &self,
         to: &str,

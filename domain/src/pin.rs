@@ -80,8 +80,6 @@ pub struct PinStep {
     /// The card's last 5 digits.
     pub card: String,
     pub reveal: bool,
-    /// Where the code went (hidden in part).
-    pub sent_to: String,
     /// The code was entered: the PIN may be typed now.
     pub verified: bool,
 }

@@ -22,18 +22,17 @@ impl Db {
         .await
     }
 
-    /// The cards among `card_ids` that have a PIN.
-    pub async fn cards_with_pin(&self, card_ids: &[i64]) -> DbResult<Vec<i64>> {
-        let mut with_pin = Vec::new();
-        for id in card_ids {
-            let row: Option<(i64,)> =
-                sqlx::query_as("SELECT card_id FROM card_pins WHERE card_id = $1")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            with_pin.extend(row.map(|(id,)| id));
-        }
-        Ok(with_pin)
+    /// The cards with a PIN among those the member sees (the scope of `visible_cards`), at once.
+    pub async fn cards_with_pin(&self, member_id: i64) -> DbResult<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT p.card_id FROM card_pins p JOIN cards c ON c.id = p.card_id
+             JOIN card_accounts a ON a.id = c.account_id
+             WHERE a.primary_member_id = $1 OR c.member_id = $1",
+        )
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     pub async fn sealed_pin(&self, card_id: i64) -> DbResult<Option<String>> {
