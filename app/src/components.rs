@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use portal_domain::api::{Field, PolicyView, Problem, Refusal, Reply};
+use portal_domain::api::{CardView, Field, PolicyView, Problem, Refusal, Reply};
+use portal_domain::card::{chosen_account, masked};
 
-use crate::api::{AppError, ConfirmCode, ConfirmPassword, send_confirmation_code};
+use crate::api::{AppError, ConfirmCode, ConfirmPassword, load_cards, send_confirmation_code};
 use crate::i18n::{Text, t, use_lang, use_policy};
 use crate::messages;
 
@@ -534,5 +535,76 @@ pub fn ConfirmIdentity(password_locked: bool, back: &'static str) -> impl IntoVi
                 <SubmitButton pending=by_code.pending() label=("コードで確認する", "Confirm with the code") />
             </ActionForm>
         </div>
+    }
+}
+
+/// The account the URL names (`?account=`, R1), for the pages that switch between accounts.
+pub fn account_in_url() -> Memo<Option<i64>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("account").and_then(|v| v.parse().ok()))
+}
+
+/// `?account=<id>` when the member has several accounts, else nothing: links that keep the account.
+pub fn account_query(account_id: i64, several: bool) -> String {
+    if several {
+        format!("?account={account_id}")
+    } else {
+        String::new()
+    }
+}
+
+/// Links between the member's accounts (R1), shown only when she has more than one: each opens
+/// `path` on that account. `holder_only` pages (payments, points) list only the accounts she holds.
+#[component]
+pub fn AccountSwitcher(path: &'static str, holder_only: bool) -> impl IntoView {
+    let lang = use_lang();
+    let wanted = account_in_url();
+    let cards = Resource::new(|| (), |_| load_cards());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(Reply::Done(cards)) = cards.await else {
+                    return ().into_any();
+                };
+                let mut choices: Vec<CardView> = cards
+                    .iter()
+                    .filter(|c| !holder_only || !c.family)
+                    .cloned()
+                    .collect();
+                choices.dedup_by_key(|c| c.account_id);
+                if choices.len() < 2 {
+                    return ().into_any();
+                }
+                let current = chosen_account(
+                    cards.iter().map(|c| (c.account_id, c.family)),
+                    wanted.get(),
+                    holder_only,
+                );
+                view! {
+                    <nav class="account-switch" aria-label=move || lang.get().pick("口座の切り替え", "Switch account")>
+                        <ul>
+                            {choices
+                                .into_iter()
+                                .map(|c| {
+                                    let href = format!("{path}?account={}", c.account_id);
+                                    let here = (current == Some(c.account_id)).then_some("page");
+                                    let product = (c.product_ja, c.product_en);
+                                    view! {
+                                        <li>
+                                            <a href=href aria-current=here>
+                                                {move || lang.get().pick(product.0.clone(), product.1.clone())}
+                                                " "
+                                                {masked(&c.last_digits)}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </nav>
+                }
+                    .into_any()
+            })}
+        </Suspense>
     }
 }

@@ -443,6 +443,10 @@ pub fn refusal(refusal: Refusal) -> Text {
             "このカードはお手続きいただけません。",
             "This card is not one you can manage here.",
         ),
+        Refusal::CardAlreadyAdded => Text::new(
+            "このカードはすでに会員ポータルでご覧いただけます。",
+            "This card is already in your member portal.",
+        ),
         Refusal::LineNotFound => Text::new(
             "このご利用明細は見つかりません。",
             "This line was not found.",

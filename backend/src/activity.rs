@@ -11,6 +11,7 @@ use portal_domain::api::{
     ActivityLine, ActivityPage, ActivitySummary, Field, HolderTotal, PeriodView, Problem, Refusal,
     Reply,
 };
+use portal_domain::card::chosen_account;
 use portal_domain::period::{iso_date, parse_iso_date, tokyo_date};
 
 use crate::statement::{HolderLine, StatementDoc, StatementLine};
@@ -32,14 +33,14 @@ impl Scope {
 }
 
 impl Portal {
-    async fn scope(&self, user: &SessionUser) -> PortalResult<Option<Scope>> {
+    /// The cards the member sees on the account `wanted` (the URL's), or on the one shown first.
+    async fn scope(&self, user: &SessionUser, wanted: Option<i64>) -> PortalResult<Option<Scope>> {
         let cards = self.db.visible_cards(user.member_id).await?;
-        let Some(account_id) = cards
-            .iter()
-            .find(|c| !c.family)
-            .or(cards.first())
-            .map(|c| c.account_id)
-        else {
+        let Some(account_id) = chosen_account(
+            cards.iter().map(|c| (c.account_id, c.family)),
+            wanted,
+            false,
+        ) else {
             return Ok(None);
         };
         Ok(Some(Scope {
@@ -147,7 +148,7 @@ impl Portal {
             lines: Vec::new(),
             next: None,
         });
-        let Some(scope) = self.scope(user).await? else {
+        let Some(scope) = self.scope(user, filter.account).await? else {
             return Ok(empty);
         };
         let Some(query) = self.line_query(&scope, &filter).await? else {
@@ -186,7 +187,7 @@ impl Portal {
             Ok(filter) => filter,
             Err(problem) => return Ok(Reply::Refused(Refusal::Filter(problem))),
         };
-        let Some(scope) = self.scope(user).await? else {
+        let Some(scope) = self.scope(user, filter.account).await? else {
             return Ok(Reply::Done(ActivitySummary {
                 cards: Vec::new(),
                 periods: Vec::new(),
@@ -268,10 +269,14 @@ impl Portal {
         if !problems.is_empty() {
             return Ok(Reply::Invalid(problems));
         }
-        let Some(scope) = self.scope(user).await? else {
-            return Ok(Reply::Refused(Refusal::LineNotFound));
-        };
-        let cards: Vec<i64> = scope.cards.iter().map(|c| c.card_id).collect();
+        // Any line of any card in her scope, whichever account the page shows.
+        let cards: Vec<i64> = self
+            .db
+            .visible_cards(user.member_id)
+            .await?
+            .iter()
+            .map(|c| c.card_id)
+            .collect();
         if !self.db.set_line_note(&cards, id, category, &memo).await? {
             return Ok(Reply::Refused(Refusal::LineNotFound));
         }
@@ -286,7 +291,7 @@ impl Portal {
         filter: &ActivityFilter,
     ) -> PortalResult<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static> {
         const CHUNK: usize = 64 * 1024;
-        let scope = self.scope(user).await?;
+        let scope = self.scope(user, filter.account).await?;
         let query = match &scope {
             Some(scope) => self.line_query(scope, filter).await?,
             None => None,
@@ -338,9 +343,10 @@ impl Portal {
     pub async fn statement_pdf(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         closing_date: &str,
     ) -> PortalResult<Option<Vec<u8>>> {
-        let Some(scope) = self.scope(user).await? else {
+        let Some(scope) = self.scope(user, wanted).await? else {
             return Ok(None);
         };
         let Some(statement) = self

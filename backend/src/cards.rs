@@ -6,6 +6,7 @@
 use portal_domain::api::{Refusal, Reply};
 use portal_domain::card::{CardNumber, CardView};
 
+use crate::identity::IdentityForm;
 use crate::store::cards::CardRow;
 use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, SessionUser};
 
@@ -96,6 +97,73 @@ impl Portal {
                 .await?;
         }
         Ok(Reply::Done(()))
+    }
+
+    /// Brings a card of another account the member holds into her portal (R1), after the same
+    /// identity check as registration, under the same lock: the card must be her own. Its account
+    /// then shows on home, and activity, payments and points can switch to it.
+    pub async fn add_card(
+        &self,
+        user: &SessionUser,
+        form: IdentityForm<'_>,
+        client: &Client,
+    ) -> PortalResult<Reply<CardView>> {
+        let proven = match self.check_identity(form, client).await? {
+            Ok(proven) => proven,
+            Err(failure) => return Ok(failure.into_reply()),
+        };
+        // Someone else's card, even with its right codes, says no more than a wrong code does.
+        if proven.member_id != user.member_id {
+            self.audit(
+                client,
+                "card_add_refused",
+                Some(user.online_user_id),
+                None,
+                "",
+            )
+            .await;
+            return Ok(Reply::Refused(Refusal::CardNotMatched));
+        }
+        let now = self.now();
+        if !self
+            .db
+            .add_online_card(user.member_id, proven.card_id, now)
+            .await?
+        {
+            return Ok(Reply::Refused(Refusal::CardAlreadyAdded));
+        }
+        let Some(card) = self
+            .db
+            .visible_cards(user.member_id)
+            .await?
+            .into_iter()
+            .find(|c| c.card_id == proven.card_id)
+        else {
+            return Ok(Reply::Refused(Refusal::CardNotFound));
+        };
+        let card_text = format!("card …{}", card.last_digits);
+        self.audit(
+            client,
+            "card_added",
+            Some(user.online_user_id),
+            None,
+            &card_text,
+        )
+        .await;
+        self.notify_member(
+            user.member_id,
+            "【会員ポータル】カード追加のお知らせ / A card was added",
+            &format!(
+                "{}（下5桁 {}）を会員ポータルに追加しました。\n{NOT_YOU_JA}",
+                card.product_ja, card.last_digits
+            ),
+            &format!(
+                "Your {} ending {} was added to your member portal.\n{NOT_YOU_EN}",
+                card.product_en, card.last_digits
+            ),
+        )
+        .await?;
+        Ok(Reply::Done(card.view()))
     }
 
     /// For the issuer's side (the transaction feed declines authorisations on a frozen card):

@@ -121,6 +121,13 @@ pub const MISAKI: DemoCard = DemoCard {
         employer_phone: "",
     },
 };
+/// Misaki's card of a second account (R1): the same member, added to her portal by hand.
+pub const MISAKI_GOLD: DemoCard = DemoCard {
+    number: "371234567890062",
+    front_code: "8642",
+    back_code: "975",
+    ..MISAKI
+};
 pub const JOHN: DemoCard = DemoCard {
     number: "371234567890054",
     name_ja: "ジョン・スミス",
@@ -159,7 +166,7 @@ struct DemoAccount {
     internal_line_yen: i64,
 }
 
-const ACCOUNTS: [DemoAccount; 4] = [
+const ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         product: ("ゴールド・カード", "Gold Card"),
         cycle: BillingCycle {
@@ -199,6 +206,16 @@ const ACCOUNTS: [DemoAccount; 4] = [
         cards: &[(&JOHN, 0.5)],
         welcome_points: 8_000,
         internal_line_yen: 1_000_000,
+    },
+    DemoAccount {
+        product: ("ゴールド・カード", "Gold Card"),
+        cycle: BillingCycle {
+            closing_day: 25,
+            payment_day: 15,
+        },
+        cards: &[(&MISAKI_GOLD, 0.2)],
+        welcome_points: 4_000,
+        internal_line_yen: 1_500_000,
     },
 ];
 
@@ -327,9 +344,11 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
     let now = portal.now();
     let today = tokyo_date(now);
     let history_start = today - Duration::days(396);
+    // One member per person, by e-mail address: Misaki holds two accounts.
+    let mut members: Vec<(&'static str, i64)> = Vec::new();
     for (index, account) in ACCOUNTS.iter().enumerate() {
         let (main, _) = account.cards[0];
-        let main_member = insert_member(portal, main).await?;
+        let main_member = member_for(portal, &mut members, main).await?;
         let account_id = portal
             .db
             .insert_account(
@@ -341,11 +360,7 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
             .await?;
         let mut lines = Vec::new();
         for (card_index, (card, uses_per_day)) in account.cards.iter().enumerate() {
-            let member_id = if card_index == 0 {
-                main_member
-            } else {
-                insert_member(portal, card).await?
-            };
+            let member_id = member_for(portal, &mut members, card).await?;
             let card_id = insert_card(portal, account_id, member_id, card, card_index > 0).await?;
             let mut rng = Seeded(0x5EED_0000 + (index as u64) * 16 + card_index as u64);
             generate_lines(
@@ -421,6 +436,7 @@ pub async fn seed_if_empty(portal: &Portal) -> PortalResult<()> {
             .db
             .create_online_user(
                 taro.member_id,
+                taro.card_id,
                 &UserId::login_key(DEMO_USER_ID),
                 DEMO_USER_ID,
                 &hash,
@@ -516,6 +532,20 @@ fn round_price(yen: i64) -> i64 {
 
 fn parse_number(number: &str) -> CardNumber {
     CardNumber::parse(number).expect("demo card numbers pass the Luhn check")
+}
+
+/// The member who holds `card`, inserted the first time the person appears.
+async fn member_for(
+    portal: &Portal,
+    members: &mut Vec<(&'static str, i64)>,
+    card: &'static DemoCard,
+) -> PortalResult<i64> {
+    if let Some((_, id)) = members.iter().find(|(email, _)| *email == card.email) {
+        return Ok(*id);
+    }
+    let id = insert_member(portal, card).await?;
+    members.push((card.email, id));
+    Ok(id)
 }
 
 async fn insert_member(portal: &Portal, card: &DemoCard) -> PortalResult<i64> {

@@ -19,6 +19,13 @@ pub struct IdentityForm<'a> {
     pub birth_date: &'a str,
 }
 
+/// The card an identity check proved, and its holder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProvenCard {
+    pub member_id: i64,
+    pub card_id: i64,
+}
+
 pub(crate) enum IdentityFailure {
     Invalid(Vec<(Field, Problem)>),
     Refused(Refusal),
@@ -34,12 +41,12 @@ impl IdentityFailure {
 }
 
 impl Portal {
-    /// The member who holds the card, or why not.
+    /// The card and the member who holds it, or why not.
     pub(crate) async fn check_identity(
         &self,
         form: IdentityForm<'_>,
         client: &Client,
-    ) -> PortalResult<Result<i64, IdentityFailure>> {
+    ) -> PortalResult<Result<ProvenCard, IdentityFailure>> {
         let mut problems = Vec::new();
         let number = CardNumber::parse(form.card_number)
             .map_err(|e| {
@@ -95,7 +102,14 @@ impl Portal {
         Ok(self
             .guarded_card_check(&number_mac, &card, member_id, matched, client)
             .await?
-            .and_then(|()| member_id.ok_or(Refusal::CardNotMatched))
+            .and_then(|()| {
+                holder
+                    .map(|h| ProvenCard {
+                        member_id: h.member_id,
+                        card_id: h.card_id,
+                    })
+                    .ok_or(Refusal::CardNotMatched)
+            })
             .map_err(IdentityFailure::Refused))
     }
 

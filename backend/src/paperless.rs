@@ -5,19 +5,36 @@ use portal_domain::api::{PaperlessView, Refusal, Reply};
 use portal_domain::money::format_yen;
 use portal_domain::period::{iso_date, tokyo_date};
 
+use crate::payments::held_account_of;
+use crate::store::cards::CardRow;
 use crate::{Client, NOT_YOU_EN, NOT_YOU_JA, Portal, PortalResult, SessionUser};
 
 impl Portal {
-    /// How the account the member holds gets its statements; none for a family member.
-    pub async fn paperless(&self, user: &SessionUser) -> PortalResult<Option<PaperlessView>> {
-        let Some(account_id) = self.held_account(user).await? else {
-            return Ok(None);
-        };
+    /// How each account the member holds gets its statements; none for a family member.
+    pub async fn paperless(&self, user: &SessionUser) -> PortalResult<Vec<PaperlessView>> {
+        let mut cards = self.db.visible_cards(user.member_id).await?;
+        cards.retain(|c| !c.family);
+        cards.dedup_by_key(|c| c.account_id);
+        let mut views = Vec::new();
+        for card in &cards {
+            if let Some(view) = self.paperless_of(card).await? {
+                views.push(view);
+            }
+        }
+        Ok(views)
+    }
+
+    /// How the account of `card` gets its statements.
+    pub(crate) async fn paperless_of(&self, card: &CardRow) -> PortalResult<Option<PaperlessView>> {
+        let account_id = card.account_id;
         let Some(cycle) = self.db.account_cycle(account_id).await? else {
             return Ok(None);
         };
         let next_closing = iso_date(cycle.period_containing(tokyo_date(self.now())).closing);
         Ok(Some(PaperlessView {
+            account_id,
+            product_ja: card.product_ja.clone(),
+            product_en: card.product_en.clone(),
             from: self.db.paperless_from(account_id).await?,
             next_closing,
         }))
@@ -28,18 +45,22 @@ impl Portal {
     pub async fn set_paperless(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         on: bool,
         client: &Client,
     ) -> PortalResult<Reply<()>> {
-        let Some(view) = self.paperless(user).await? else {
+        let cards = self.db.visible_cards(user.member_id).await?;
+        let held = held_account_of(&cards, wanted);
+        let Some(card) = cards.iter().find(|c| Some(c.account_id) == held) else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         if !self.confirmed(user, self.now()) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
-        let Some(account_id) = self.held_account(user).await? else {
+        let Some(view) = self.paperless_of(card).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
+        let account_id = view.account_id;
         let from = on.then_some(view.next_closing.as_str());
         if !self.db.set_paperless_from(account_id, from).await? {
             return Ok(Reply::Done(()));

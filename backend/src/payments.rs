@@ -6,6 +6,7 @@ use portal_domain::api::{
     ChargeView, DueView, Field, PaymentsView, PlanPreview, PlanSeen, PlanView, Problem, Refusal,
     Reply, SpendingAnswer,
 };
+use portal_domain::card::chosen_account;
 use portal_domain::money::parse_amount;
 use portal_domain::payments::{
     self, Charge, ChargePlan, Due, PlanChoice, PlanKind, cutoff, first_open_payment,
@@ -84,26 +85,34 @@ impl Account {
     }
 }
 
-/// The account among the member's cards that they hold (a family member holds none).
-fn held_account_of(cards: &[CardRow]) -> Option<i64> {
-    cards.iter().find(|c| !c.family).map(|c| c.account_id)
+/// The account among the member's cards that she holds: `wanted` if it is one, else the first
+/// (a family member holds none).
+pub(crate) fn held_account_of(cards: &[CardRow], wanted: Option<i64>) -> Option<i64> {
+    chosen_account(cards.iter().map(|c| (c.account_id, c.family)), wanted, true)
 }
 
 impl Portal {
-    /// The account the member holds (not a family card's), or none.
-    pub(crate) async fn held_account(&self, user: &SessionUser) -> PortalResult<Option<i64>> {
+    /// The account the member holds (not a family card's): `wanted` (the URL's) if she holds it,
+    /// else the first; none for a family member or an account that is not hers.
+    pub(crate) async fn held_account(
+        &self,
+        user: &SessionUser,
+        wanted: Option<i64>,
+    ) -> PortalResult<Option<i64>> {
         Ok(held_account_of(
             &self.db.visible_cards(user.member_id).await?,
+            wanted,
         ))
     }
 
-    /// What the schedule of the account the member holds is made of; none for a family member.
+    /// What the schedule of an account the member holds is made of; none for a family member.
     async fn held_payments(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         today: Date,
     ) -> PortalResult<Option<Account>> {
-        match self.held_account(user).await? {
+        match self.held_account(user, wanted).await? {
             Some(account_id) => self.payment_account(account_id, today).await,
             None => Ok(None),
         }
@@ -173,9 +182,13 @@ impl Portal {
         }
     }
 
-    pub async fn payments(&self, user: &SessionUser) -> PortalResult<Reply<PaymentsView>> {
+    pub async fn payments(
+        &self,
+        user: &SessionUser,
+        wanted: Option<i64>,
+    ) -> PortalResult<Reply<PaymentsView>> {
         let today = tokyo_date(self.now());
-        let Some(account) = self.held_payments(user, today).await? else {
+        let Some(account) = self.held_payments(user, wanted, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let terms = &self.config.plans;
@@ -243,6 +256,7 @@ impl Portal {
     pub async fn change_plan(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         line_ids: &[i64],
         choice: PlanChoice,
         confirm: bool,
@@ -254,7 +268,7 @@ impl Portal {
         }
         let today = tokyo_date(self.now());
         let terms = &self.config.plans;
-        let Some(account) = self.held_payments(user, today).await? else {
+        let Some(account) = self.held_payments(user, wanted, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let mut ids = line_ids.to_vec();
@@ -370,9 +384,14 @@ impl Portal {
     }
 
     /// Puts a plan's charges back to lump sums, until the cut-off of its first payment.
-    pub async fn undo_plan(&self, user: &SessionUser, plan_id: i64) -> PortalResult<Reply<()>> {
+    pub async fn undo_plan(
+        &self,
+        user: &SessionUser,
+        wanted: Option<i64>,
+        plan_id: i64,
+    ) -> PortalResult<Reply<()>> {
         let today = tokyo_date(self.now());
-        let Some(account) = self.held_payments(user, today).await? else {
+        let Some(account) = self.held_payments(user, wanted, today).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let lines: Vec<&PlanLine> = account
@@ -407,6 +426,7 @@ impl Portal {
     pub async fn spending_power(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         amount_text: &str,
         card: &str,
         client: &Client,
@@ -423,20 +443,26 @@ impl Portal {
             )]));
         };
         let cards = self.db.visible_cards(user.member_id).await?;
-        let Some(account_id) = held_account_of(&cards) else {
+        let Some(shown) = held_account_of(&cards, wanted) else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
+        };
+        // A card named by its digits may be on any account she holds, unless the page names one.
+        let on_account = |c: &CardRow| match wanted {
+            Some(_) => c.account_id == shown,
+            None => held_account_of(&cards, Some(c.account_id)).is_some(),
         };
         let chosen = match card.trim() {
             "" => cards
                 .iter()
-                .find(|c| !c.family && c.member_id == user.member_id),
+                .find(|c| c.account_id == shown && !c.family && c.member_id == user.member_id),
             last => cards
                 .iter()
-                .find(|c| c.account_id == account_id && c.last_digits == last),
+                .find(|c| c.last_digits == last && on_account(c)),
         };
         let Some(chosen) = chosen else {
             return Ok(Reply::Refused(Refusal::CardNotFound));
         };
+        let account_id = chosen.account_id;
         let frozen = chosen.frozen;
         if let Err(retry_after_secs) = self.limits.spending_checks.check(&user.member_id) {
             return Ok(Reply::Refused(Refusal::RateLimited { retry_after_secs }));

@@ -75,8 +75,12 @@ impl Portal {
         )
     }
 
-    pub async fn points(&self, user: &SessionUser) -> PortalResult<Reply<PointsView>> {
-        let Some(account_id) = self.held_account(user).await? else {
+    pub async fn points(
+        &self,
+        user: &SessionUser,
+        wanted: Option<i64>,
+    ) -> PortalResult<Reply<PointsView>> {
+        let Some(account_id) = self.held_account(user, wanted).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let today = tokyo_date(self.now());
@@ -132,6 +136,7 @@ impl Portal {
     pub async fn use_points(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         request_id: &str,
         request: &UseRequest,
     ) -> PortalResult<Reply<UseDone>> {
@@ -143,7 +148,7 @@ impl Portal {
         {
             return Ok(Reply::Invalid(vec![(Field::Points, Problem::Required)]));
         }
-        let Some(account_id) = self.held_account(user).await? else {
+        let Some(account_id) = self.held_account(user, wanted).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         let at = self.now();
@@ -259,6 +264,7 @@ impl Portal {
     pub async fn link_partner(
         &self,
         user: &SessionUser,
+        wanted: Option<i64>,
         partner_code: &str,
         number: &str,
     ) -> PortalResult<Reply<()>> {
@@ -282,7 +288,7 @@ impl Portal {
         if !self.confirmed(user, now) {
             return Ok(Reply::Refused(Refusal::ConfirmationNeeded));
         }
-        let Some(account_id) = self.held_account(user).await? else {
+        let Some(account_id) = self.held_account(user, wanted).await? else {
             return Ok(Reply::Refused(Refusal::HolderOnly));
         };
         self.db

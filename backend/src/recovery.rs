@@ -24,7 +24,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<RecoveredUserId>> {
         let member_id = match self.check_identity(form, client).await? {
-            Ok(member_id) => member_id,
+            Ok(proven) => proven.member_id,
             Err(failure) => return Ok(failure.into_reply()),
         };
         let Some(user) = self.db.online_user_by_member(member_id).await? else {
@@ -54,7 +54,7 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<(String, CodeSent)>> {
         let member_id = match self.check_identity(form, client).await? {
-            Ok(member_id) => member_id,
+            Ok(proven) => proven.member_id,
             Err(failure) => return Ok(failure.into_reply()),
         };
         let Some(user) = self.db.online_user_by_member(member_id).await? else {

@@ -27,23 +27,33 @@ impl Portal {
         form: IdentityForm<'_>,
         client: &Client,
     ) -> PortalResult<Reply<String>> {
-        let member_id = match self.check_identity(form, client).await? {
-            Ok(member_id) => member_id,
+        let proven = match self.check_identity(form, client).await? {
+            Ok(proven) => proven,
             Err(failure) => return Ok(failure.into_reply()),
         };
-        if self.db.online_user_by_member(member_id).await?.is_some() {
+        if self
+            .db
+            .online_user_by_member(proven.member_id)
+            .await?
+            .is_some()
+        {
             return Ok(Reply::Refused(Refusal::AlreadyRegistered));
         }
         let token = random_token();
+        let flow_hash = token_hash(&token);
         let now = self.now();
         self.db
             .create_flow(
-                &token_hash(&token),
+                &flow_hash,
                 REGISTER,
-                member_id,
+                proven.member_id,
                 now,
                 now + self.config.flow_ttl_secs,
             )
+            .await?;
+        // The card proved here becomes the first of the member's scope.
+        self.db
+            .set_flow_pending_value(&flow_hash, &proven.card_id.to_string())
             .await?;
         Ok(Reply::Done(token))
     }
@@ -113,7 +123,14 @@ impl Portal {
         client: &Client,
     ) -> PortalResult<Reply<String>> {
         let flow_hash = token_hash(flow_token);
-        let Some(flow) = self.live_flow(&flow_hash, REGISTER).await? else {
+        let Some((flow, card_id)) = self
+            .live_flow(&flow_hash, REGISTER)
+            .await?
+            .and_then(|flow| {
+                let card_id = flow.pending_value.as_deref()?.parse::<i64>().ok()?;
+                Some((flow, card_id))
+            })
+        else {
             return Ok(Reply::Refused(Refusal::FlowExpired));
         };
         let problems = self.credential_problems(new, None);
@@ -157,6 +174,7 @@ impl Portal {
             .db
             .create_online_user(
                 flow.member_id,
+                card_id,
                 user_id.as_str(),
                 new.user_id.trim(),
                 &hash,

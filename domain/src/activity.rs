@@ -91,6 +91,8 @@ impl LineStatus {
 /// What the member asked to see. Every part is optional; the URL holds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityFilter {
+    /// Which of the member's accounts (R1); the first shown when absent.
+    pub account: Option<i64>,
     /// A statement's closing date (ISO), or `open` for the period not closed yet.
     pub period: Option<String>,
     /// ISO dates, inclusive.
@@ -123,6 +125,7 @@ impl ActivityFilter {
         let amount = |v: &str| parse_amount(v).map_err(|_| FilterProblem::BadAmount);
         for (key, value) in pairs {
             match key {
+                "account" => filter.account = value.trim().parse().ok(),
                 "period" => filter.period = some(value),
                 "from" => filter.from = some(value),
                 "to" => filter.to = some(value),
@@ -190,6 +193,7 @@ impl ActivityFilter {
                 pairs.push((k, v));
             }
         };
+        push("account", self.account.map(|a| a.to_string()));
         push("period", self.period.clone());
         push("from", self.from.clone());
         push("to", self.to.clone());
@@ -364,6 +368,7 @@ mod tests {
     #[test]
     fn a_filter_reads_from_the_query_and_back() {
         let f = ActivityFilter::from_query([
+            ("account", "3"),
             ("card", "90013"),
             ("q", " ローソン "),
             ("min", "１，０００"),
@@ -374,6 +379,7 @@ mod tests {
             ("utm", "x"),
         ])
         .unwrap();
+        assert_eq!(f.account, Some(3));
         assert_eq!(f.card.as_deref(), Some("90013"));
         assert_eq!(f.text, "ローソン");
         assert_eq!((f.min_yen, f.max_yen), (Some(1000), Some(20000)));
@@ -408,6 +414,12 @@ mod tests {
             ActivityFilter::from_query([("card", "' OR 1=1")])
                 .unwrap()
                 .card,
+            None
+        );
+        assert_eq!(
+            ActivityFilter::from_query([("account", "1 OR 1=1")])
+                .unwrap()
+                .account,
             None
         );
     }

@@ -136,6 +136,8 @@ pub enum Refusal {
     LineNotFound,
     /// No such card among those the member manages.
     CardNotFound,
+    /// The card is in the member's portal already.
+    CardAlreadyAdded,
     /// Only the account holder (the main card member) manages payments and points.
     HolderOnly,
     /// The charge cannot be changed: already paid, in a plan, or changed a moment ago elsewhere.
@@ -271,20 +273,30 @@ pub struct NextStatement {
 pub struct HomeView {
     pub name_ja: String,
     pub name_en: String,
-    pub cards: Vec<CardView>,
-    /// Everything used this calendar month (Tokyo), pending included.
-    pub month_spending_yen: i64,
     /// ISO date of today in Tokyo.
     pub today: String,
-    pub next_statement: Option<NextStatement>,
-    /// The account's points balance; `None` for a family member (points are the holder's).
-    pub points: Option<i64>,
+    /// Every account in the member's scope (R1), the one she holds first.
+    pub accounts: Vec<AccountSummary>,
     /// Signed in with the password: the browser may offer to set up a passkey.
     pub offer_passkey: bool,
     /// Statements that became final lately, newest first.
     pub notices: Vec<StatementNotice>,
+}
+
+/// One account on the home screen: its cards and figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub account_id: i64,
+    pub product_ja: String,
+    pub product_en: String,
+    /// The cards of the account the member sees (all of them if she holds it, else her own).
+    pub cards: Vec<CardView>,
+    /// Everything used this calendar month (Tokyo), pending included.
+    pub month_spending_yen: i64,
+    pub next_statement: Option<NextStatement>,
+    /// The account's points balance; `None` for a family member (points are the holder's).
+    pub points: Option<i64>,
     /// How the account's statements come; `None` for a family member.
-    #[serde(default)]
     pub paperless: Option<PaperlessView>,
 }
 

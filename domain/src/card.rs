@@ -120,6 +120,9 @@ pub(crate) fn digits_only(input: &str, separators: &[char]) -> Option<String> {
 /// A card as the screens show it: never more of the number than the last digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardView {
+    /// The account the card is on: what the account switcher (R1) puts in the URL.
+    #[serde(default)]
+    pub account_id: i64,
     pub product_ja: String,
     pub product_en: String,
     pub holder_ja: String,
@@ -131,9 +134,51 @@ pub struct CardView {
     pub frozen: bool,
 }
 
+/// The account a page shows (R1), from the member's cards as `(account id, family card)`: the one
+/// `wanted` (from the URL) if it is among them, else the first she holds, else (unless only the
+/// holder's accounts will do) the first at all. `holder_only` pages (payments, points, statements
+/// by post) take only an account on which she has a card that is not a family card: one she holds.
+/// `None` means the page has nothing to show her, or she asked for an account not hers.
+pub fn chosen_account(
+    cards: impl IntoIterator<Item = (i64, bool)>,
+    wanted: Option<i64>,
+    holder_only: bool,
+) -> Option<i64> {
+    let cards: Vec<(i64, bool)> = cards.into_iter().collect();
+    let holds = |&(_, family): &&(i64, bool)| !family;
+    let pick = match wanted {
+        Some(id) => cards
+            .iter()
+            .filter(|c| c.0 == id)
+            .find(|c| !holder_only || holds(c)),
+        None => cards
+            .iter()
+            .find(holds)
+            .or_else(|| cards.first().filter(|_| !holder_only)),
+    };
+    pick.map(|&(account, _)| account)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_account_shown_is_the_one_asked_for_when_it_is_the_members() {
+        // Misaki: her own card on account 3 (she holds it), a family card on account 1.
+        let cards = [(1, true), (3, false)];
+        assert_eq!(chosen_account(cards, None, false), Some(3));
+        assert_eq!(chosen_account(cards, None, true), Some(3));
+        assert_eq!(chosen_account(cards, Some(1), false), Some(1));
+        // Payments and points of an account she does not hold are not hers to see.
+        assert_eq!(chosen_account(cards, Some(1), true), None);
+        // An account not in her scope is never chosen, whatever the URL says.
+        assert_eq!(chosen_account(cards, Some(2), false), None);
+        // A family member alone sees her card's account, but holds none.
+        assert_eq!(chosen_account([(1, true)], None, false), Some(1));
+        assert_eq!(chosen_account([(1, true)], None, true), None);
+        assert_eq!(chosen_account([], None, false), None);
+    }
 
     #[test]
     fn demo_card_numbers_pass_luhn() {

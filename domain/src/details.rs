@@ -347,6 +347,13 @@ pub struct DetailChangeView {
 /// How the account's statements come (C5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaperlessView {
+    /// Which account (R1: a member may hold several), and its card's name.
+    #[serde(default)]
+    pub account_id: i64,
+    #[serde(default)]
+    pub product_ja: String,
+    #[serde(default)]
+    pub product_en: String,
     /// Paperless from the statement closing on this ISO date; `None`: paper statements.
     pub from: Option<String>,
     /// The next statement's closing date, from which a change takes effect.
@@ -372,8 +379,8 @@ pub struct DetailsView {
     pub confirmation_left_secs: i64,
     /// Newest first.
     pub history: Vec<DetailChangeView>,
-    /// For the account holder only.
-    pub paperless: Option<PaperlessView>,
+    /// One per account the member holds; none for a family member.
+    pub paperless: Vec<PaperlessView>,
 }
 
 #[cfg(test)]

@@ -24,6 +24,61 @@ test("山田 太郎 freezes 花子's card and unfreezes it", async ({ page }) =>
   await expect(hers.getByRole("button", { name: "一時停止" })).toBeVisible();
 });
 
+test("鈴木 美咲 adds the card of her second account", async ({ page }) => {
+  const fillCard = async (number: string, front: string, birth: string) => {
+    await page.locator('input[autocomplete="cc-number"]').fill(number);
+    await page.locator('input[autocomplete="cc-csc"]').fill(front);
+    await page.locator('input[autocomplete="bday"]').fill(birth);
+  };
+  await page.goto("/register");
+  await hydrated(page);
+  await fillCard("371234567890039", "2468", "1978-02-28");
+  await page.getByRole("button", { name: "次へ" }).click();
+  await expect(page).toHaveURL(/\/register\/account$/);
+  await hydrated(page);
+  await page.locator('input[autocomplete~="username"]').fill("misaki78");
+  await page.locator('input[name="password"]').fill("Umeda-Tower-1203");
+  await page.locator('input[name="password_confirm"]').fill("Umeda-Tower-1203");
+  await page.getByRole("button", { name: "登録する" }).click();
+  await expect(page).toHaveURL(/\/home/);
+  await expect(page.getByTestId("card")).toHaveCount(1);
+
+  await page.goto("/cards");
+  await hydrated(page);
+  await expect(page.locator('[data-testid="freeze-card"]')).toHaveCount(1);
+  await fillCard("371234567890062", "0000", "1978-02-28");
+  await page.getByRole("button", { name: "カードを追加する" }).click();
+  await expect(page.getByRole("alert")).toContainText("一致するカードが見つかりません");
+  await fillCard("371234567890062", "8642", "1978-02-28");
+  await page.getByRole("button", { name: "カードを追加する" }).click();
+  await expect(page).toHaveURL(/added=1/);
+  await expect(page.locator('[data-testid="freeze-card"][data-card="90062"]')).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("371234567890062");
+
+  await page.goto("/home");
+  await hydrated(page);
+  await expect(page.getByTestId("card")).toHaveCount(2);
+  await expect(page.getByTestId("account")).toHaveCount(2);
+  await expect(page.getByRole("heading", { name: "プラチナ・カード" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "ゴールド・カード" })).toBeVisible();
+
+  // Points switch between her accounts; the URL names the one shown.
+  await page.goto("/points");
+  await hydrated(page);
+  const switcher = page.getByRole("navigation", { name: "口座の切り替え" });
+  await expect(switcher.getByRole("link", { name: /プラチナ・カード/ })).toHaveAttribute("aria-current", "page");
+  const platinum = await page.getByTestId("points-balance").textContent();
+  await switcher.getByRole("link", { name: /ゴールド・カード/ }).click();
+  await expect(page).toHaveURL(/\/points\?account=\d+$/);
+  await expect(switcher.getByRole("link", { name: /ゴールド・カード/ })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("points-balance")).not.toHaveText(platinum ?? "");
+
+  await page.goto("/activity");
+  await hydrated(page);
+  await page.getByRole("navigation", { name: "口座の切り替え" }).getByRole("link", { name: /ゴールド・カード/ }).click();
+  await expect(page.locator("#card option")).toHaveText(["すべてのカード", /90062/]);
+});
+
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 

@@ -59,6 +59,9 @@ pub async fn activity_csv(
 #[derive(serde::Deserialize)]
 pub struct StatementQuery {
     period: String,
+    /// Which of the member's accounts (R1); the first shown when absent or not a number.
+    #[serde(default)]
+    account: String,
 }
 
 pub async fn statement_pdf(
@@ -79,7 +82,7 @@ pub async fn statement_pdf(
         )
             .into_response();
     }
-    match portal.statement_pdf(&user, &query.period).await {
+    match portal.statement_pdf(&user, query.account.parse().ok(), &query.period).await {
         Ok(Some(pdf)) => {
             let file = format!(
                 "attachment; filename=\"statement-{}.pdf\"",

@@ -406,7 +406,7 @@ async fn a_statement_becomes_final_once_with_a_notice(kind: Kind) {
 
     let statements = db.count("SELECT COUNT(*) FROM statements").await;
     let notices = db.count("SELECT COUNT(*) FROM statement_notices").await;
-    assert_eq!(notices, 4, "one per account holder");
+    assert_eq!(notices, 5, "one per account (鈴木 美咲 holds two)");
     let second = Server::start(&db).await;
     assert_eq!(
         db.count("SELECT COUNT(*) FROM statements").await,

@@ -81,7 +81,7 @@ async fn freeze_and_unfreeze(kind: Kind) {
         1
     );
     let home: Value = taro.call("home", &[]).await;
-    assert_eq!(home["cards"][1]["frozen"], true);
+    assert_eq!(home["accounts"][0]["cards"][1]["frozen"], true);
     assert_eq!(spending(&taro, "90013").await["approved"], false);
     assert_eq!(spending(&taro, "90013").await["frozen"], true);
 

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Kind, Server, TARO_PASSWORD, TestDb, refused, register_hanako};
 use portal_domain::api::{Refusal, Reply};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const TARO: &str = "taro.yamada@example.jp";
 
@@ -29,7 +29,7 @@ async fn paperless_statements(kind: Kind) {
     let server = Server::start(&db).await;
     let taro = server.browser();
     assert!(taro.sign_in("demotaro", TARO_PASSWORD).await.is_done());
-    let before = done(taro.reply("details", &[]).await)["paperless"].clone();
+    let before = done(taro.reply("details", &[]).await)["paperless"][0].clone();
     assert_eq!(before["from"], Value::Null);
     let next = before["next_closing"].as_str().unwrap().to_string();
 
@@ -44,7 +44,7 @@ async fn paperless_statements(kind: Kind) {
             .is_done()
     );
     let home: Value = taro.call("home", &[]).await;
-    assert_eq!(home["paperless"]["from"], next.as_str());
+    assert_eq!(home["accounts"][0]["paperless"]["from"], next.as_str());
     assert_eq!(
         db.count("SELECT COUNT(*) FROM audit_log WHERE event = 'paperless_on'")
             .await,
@@ -57,7 +57,7 @@ async fn paperless_statements(kind: Kind) {
     register_hanako(&hanako).await;
     assert_eq!(
         done(hanako.reply("details", &[]).await)["paperless"],
-        Value::Null
+        json!([])
     );
     assert_eq!(
         refused(&hanako.reply("details_paperless", &[("on", "1")]).await),
@@ -75,7 +75,7 @@ async fn paperless_statements(kind: Kind) {
     );
     assert!(taro.reply("details_paperless", &[]).await.is_done());
     assert_eq!(
-        done(taro.reply("details", &[]).await)["paperless"]["from"],
+        done(taro.reply("details", &[]).await)["paperless"][0]["from"],
         Value::Null
     );
 

@@ -716,8 +716,8 @@ async fn family_members_leave_payments_and_points_to_the_holder(kind: Kind) {
     register_hanako(&hanako).await;
     // Her home shows her own card's lines and no points: those are the holder's.
     let home: Value = hanako.call("home", &[]).await;
-    assert_eq!(home["points"], Value::Null);
-    let next = &home["next_statement"];
+    assert_eq!(home["accounts"][0]["points"], Value::Null);
+    let next = &home["accounts"][0]["next_statement"];
     let until = if next["is_final"] == true {
         next["closing_date"].as_str().unwrap().to_string()
     } else {

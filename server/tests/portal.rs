@@ -25,7 +25,7 @@ async fn registration_signs_the_member_in(kind: Kind) {
 
     let home: Value = browser.call("home", &[]).await;
     assert_eq!(home["name_ja"], "佐藤 健");
-    let cards = home["cards"].as_array().unwrap();
+    let cards = home["accounts"][0]["cards"].as_array().unwrap();
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0]["last_digits"], "90021");
     assert!(
@@ -499,7 +499,7 @@ async fn home_figures_come_from_the_database(kind: Kind) {
     let browser = server.browser();
     assert!(browser.sign_in("demotaro", TARO_PASSWORD).await.is_done());
     let home: Value = browser.call("home", &[]).await;
-    let digits: Vec<&str> = home["cards"]
+    let digits: Vec<&str> = home["accounts"][0]["cards"]
         .as_array()
         .unwrap()
         .iter()
@@ -510,8 +510,8 @@ async fn home_figures_come_from_the_database(kind: Kind) {
         vec!["90005", "90013"],
         "Taro's card, then Hanako's family card"
     );
-    assert_eq!(home["cards"][1]["family"], true);
-    assert_eq!(home["cards"][1]["holder_ja"], "山田 花子");
+    assert_eq!(home["accounts"][0]["cards"][1]["family"], true);
+    assert_eq!(home["accounts"][0]["cards"][1]["holder_ja"], "山田 花子");
 
     let today = home["today"].as_str().unwrap().to_string();
     let month_start = format!("{}-01", &today[..7]);
@@ -524,15 +524,15 @@ async fn home_figures_come_from_the_database(kind: Kind) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(home["month_spending_yen"], expected);
+    assert_eq!(home["accounts"][0]["month_spending_yen"], expected);
     let (points,): (i64,) =
         sqlx::query_as("SELECT CAST(SUM(delta) AS BIGINT) FROM points_ledger WHERE account_id = 1")
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(home["points"], points);
+    assert_eq!(home["accounts"][0]["points"], points);
     assert!(points > 15_000, "welcome points plus a year of spending");
-    let next = &home["next_statement"];
+    let next = &home["accounts"][0]["next_statement"];
     assert!(next["payment_date"].as_str().unwrap() >= today.as_str());
     if next["is_final"] == true {
         let (amount,): (i64,) = sqlx::query_as(

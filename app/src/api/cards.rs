@@ -1,4 +1,4 @@
-//! Freezing and unfreezing a card (C7).
+//! Freezing and unfreezing a card (C7); adding a card of another account (R1).
 
 use super::*;
 
@@ -47,4 +47,30 @@ pub async fn unfreeze_card(card: String) -> Result<Reply<()>, AppError> {
         .await
         .map_err(ctx::internal)?;
     Ok(back_to_cards(reply, "unfrozen"))
+}
+
+/// Brings a card of another account the member holds into her portal (R1).
+#[server(endpoint = "card_add")]
+pub async fn add_card(
+    card_number: String,
+    front_code: String,
+    birth_date: String,
+) -> Result<Reply<CardView>, AppError> {
+    let Some((portal, user)) = ctx::member().await? else {
+        return ctx::signed_out();
+    };
+    let form = portal_backend::IdentityForm {
+        card_number: &card_number,
+        front_code: &front_code,
+        birth_date: &birth_date,
+    };
+    let reply = portal
+        .add_card(&user, form, &ctx::client())
+        .await
+        .map_err(ctx::internal)?;
+    if reply.is_done() {
+        leptos_axum::redirect("/cards?added=1");
+    }
+    ctx::back_to_form("/cards", &reply, &[]);
+    Ok(reply)
 }

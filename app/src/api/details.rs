@@ -93,15 +93,19 @@ pub async fn change_phones(
     Ok(back_to_details(reply, "phones_changed", &keep))
 }
 
-/// `on` is `1` for online statements only, empty for paper again.
+/// `on` is `1` for online statements only, empty for paper again; `account` the account's id
+/// (empty: the first the member holds).
 #[server(endpoint = "details_paperless")]
-pub async fn set_paperless(#[server(default)] on: String) -> Result<Reply<()>, AppError> {
+pub async fn set_paperless(
+    #[server(default)] on: String,
+    #[server(default)] account: String,
+) -> Result<Reply<()>, AppError> {
     let Some((portal, user)) = ctx::member().await? else {
         return ctx::signed_out();
     };
     let on = !on.is_empty();
     let reply = portal
-        .set_paperless(&user, on, &ctx::client())
+        .set_paperless(&user, account.parse().ok(), on, &ctx::client())
         .await
         .map_err(ctx::internal)?;
     let done = if on { "paperless_on" } else { "paperless_off" };

@@ -10,7 +10,7 @@ use portal_domain::card::masked;
 use portal_domain::money::{format_foreign, format_yen};
 
 use crate::api::{FilterQuery, load_activity_page, load_activity_summary, set_line_note};
-use crate::components::{Outcome, SignInFirst, UnavailableNotice};
+use crate::components::{AccountSwitcher, Outcome, SignInFirst, UnavailableNotice};
 use crate::i18n::{format_date, t, use_lang};
 use crate::messages;
 
@@ -46,6 +46,7 @@ pub fn ActivityPage() -> impl IntoView {
     view! {
         <div class="activity-page">
         <h1>{t("ご利用明細", "Card activity")}</h1>
+        <AccountSwitcher path="/activity" holder_only=false />
         <Suspense fallback=move || view! { <p aria-busy="true">{t("読み込み中…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match summary.await {
@@ -109,6 +110,10 @@ fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
         ..
     } = view;
     let csv = move || format!("/activity.csv?{}", query_string(&query.get()));
+    let clear = match current("account") {
+        account if account.is_empty() => "/activity".to_string(),
+        account => format!("/activity?account={}", crate::url::encode(&account)),
+    };
     let applied = move || applied_filters(&query.get(), lang.get());
     let filters = NodeRef::<leptos::html::Details>::new();
     Effect::new(move |_| {
@@ -141,7 +146,11 @@ fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                 let period = current("period");
                 (!period.is_empty() && period != "open")
                     .then(|| {
-                        let href = format!("/statement.pdf?period={}", crate::url::encode(&period));
+                        let mut href = format!("/statement.pdf?period={}", crate::url::encode(&period));
+                        let account = current("account");
+                        if !account.is_empty() {
+                            href.push_str(&format!("&account={}", crate::url::encode(&account)));
+                        }
                         view! {
                             <p>
                                 <a class="download" href=href download>
@@ -164,6 +173,7 @@ fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                 }}
             </summary>
             <Form method="GET" action="/activity" attr:class="filter-form">
+                {(!current("account").is_empty()).then(|| view! { <input type="hidden" name="account" value=current("account") /> })}
                 <div class="field">
                     <label for="period">{t("お支払い期間（締め日）", "Statement period")}</label>
                     <select id="period" name="period">
@@ -243,7 +253,7 @@ fn Overview(view: ActivitySummary, query: Memo<FilterQuery>) -> impl IntoView {
                 </div>
                 <div class="actions">
                     <button type="submit" class="primary">{t("絞り込む", "Apply")}</button>
-                    <a href="/activity">{t("条件をクリア", "Clear")}</a>
+                    <a href=clear>{t("条件をクリア", "Clear")}</a>
                 </div>
             </Form>
         </details>

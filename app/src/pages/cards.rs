@@ -1,14 +1,16 @@
 //! Freezing a card (C7): one tap stops a card at once; unfreezing asks for a fresh confirmation.
-//! The main member sees every card of the account, a family member her own.
+//! The main member sees every card of the account, a family member her own. A card of another
+//! account she holds is added here (R1), with the same details as registration.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 use portal_domain::api::{Refusal, Reply};
 use portal_domain::card::{CardView, masked};
 
-use crate::api::{FreezeCard, UnfreezeCard, load_cards};
+use crate::api::{AddCard, FreezeCard, UnfreezeCard, load_cards};
 use crate::components::{
-    ConfirmIdentity, FormNotice, SignInFirst, UnavailableNotice, form_outcome,
+    ConfirmIdentity, FormNotice, IdentityFields, SignInFirst, SubmitButton, UnavailableNotice,
+    form_outcome,
 };
 use crate::i18n::{t, use_lang};
 
@@ -19,6 +21,8 @@ pub fn CardsPage() -> impl IntoView {
     let cards = Resource::new(move || location.search.get(), |_| load_cards());
     let freeze = ServerAction::<FreezeCard>::new();
     let unfreeze = ServerAction::<UnfreezeCard>::new();
+    let add = ServerAction::<AddCard>::new();
+    let add_outcome = form_outcome(add.value());
     let freeze_outcome = form_outcome(freeze.value());
     let unfreeze_outcome = form_outcome(unfreeze.value());
     let needs_confirmation =
@@ -30,6 +34,11 @@ pub fn CardsPage() -> impl IntoView {
             Some(t("カードを一時停止しました。", "The card is frozen."))
         } else if query.get("unfrozen").is_some() {
             Some(t("一時停止を解除しました。", "The card is unfrozen."))
+        } else if query.get("added").is_some() {
+            Some(t(
+                "カードを追加しました。ホームで口座を切り替えられます。",
+                "The card was added. Switch between accounts on home.",
+            ))
         } else if query.get("confirmed").is_some() {
             Some(t(
                 "ご本人確認ができました。もう一度「解除」を押してください。",
@@ -81,6 +90,20 @@ pub fn CardsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <section class="panel" aria-labelledby="add-card-title">
+            <h2 id="add-card-title">{t("ほかのカードを追加", "Add another card")}</h2>
+            <p>
+                {t(
+                    "別の口座のカードもお持ちなら、カード番号、カード表面の4桁のコード、生年月日で追加すると、同じユーザーIDでご覧いただけます。",
+                    "If you hold a card of another account, add it with its number, the 4-digit code on its front and your date of birth, and see it under the same user ID.",
+                )}
+            </p>
+            <FormNotice outcome=add_outcome />
+            <ActionForm action=add attr:class="stack" attr:novalidate=true>
+                <IdentityFields outcome=add_outcome />
+                <SubmitButton pending=add.pending() label=("カードを追加する", "Add this card") />
+            </ActionForm>
+        </section>
     }
 }
 
@@ -99,6 +122,7 @@ fn CardState(
         last_digits,
         family,
         frozen,
+        ..
     } = card;
     let title_id = format!("card-{last_digits}");
     let number = masked(&last_digits);

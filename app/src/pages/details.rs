@@ -159,7 +159,7 @@ fn Details(view: DetailsView) -> impl IntoView {
                 <PhonesSection home_phone employer_name employer_phone />
                 <EmailSection email pending=pending_email />
                 <MobileSection mobile_phone pending=pending_mobile />
-                {paperless.map(|paperless| view! { <PaperlessSection paperless /> })}
+                {(!paperless.is_empty()).then(|| view! { <PaperlessSection accounts=paperless /> })}
             }
                 .into_any()
         } else {
@@ -491,13 +491,33 @@ fn MobileSection(mobile_phone: String, pending: Option<String>) -> impl IntoView
     }
 }
 
-/// Paperless statements (C5), for the account holder.
+/// Paperless statements (C5), for the account holder: one choice per account she holds.
 #[component]
-fn PaperlessSection(paperless: PaperlessView) -> impl IntoView {
+fn PaperlessSection(accounts: Vec<PaperlessView>) -> impl IntoView {
+    let several = accounts.len() > 1;
+    view! {
+        <section class="panel" aria-labelledby="statements-title">
+            <h2 id="statements-title">{t("ご利用明細の送付方法", "How you get statements")}</h2>
+            {accounts
+                .into_iter()
+                .map(|paperless| view! { <PaperlessChoice paperless several /> })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn PaperlessChoice(paperless: PaperlessView, several: bool) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<SetPaperless>::new();
     let outcome = form_outcome(action.value());
-    let PaperlessView { from, next_closing } = paperless;
+    let PaperlessView {
+        account_id,
+        product_ja,
+        product_en,
+        from,
+        next_closing,
+    } = paperless;
     let on = from.is_some();
     let state = match from {
         Some(from) => (
@@ -518,12 +538,13 @@ fn PaperlessSection(paperless: PaperlessView) -> impl IntoView {
         format!("A change applies from the statement closing on {next_closing}."),
     );
     view! {
-        <section class="panel" aria-labelledby="statements-title">
-            <h2 id="statements-title">{t("ご利用明細の送付方法", "How you get statements")}</h2>
+        <div class="paperless" data-testid="paperless-choice">
+            {several.then(|| view! { <h3>{move || lang.get().pick(product_ja.clone(), product_en.clone())}</h3> })}
             <p>{move || lang.get().pick(state.0.clone(), state.1.clone())}</p>
             <p class="hint">{move || lang.get().pick(change.0.clone(), change.1.clone())}</p>
             <FormNotice outcome />
             <ActionForm action attr:class="stack">
+                <input type="hidden" name="account" value=account_id.to_string() />
                 {(!on).then(|| view! { <input type="hidden" name="on" value="1" /> })}
                 {if on {
                     view! { <SubmitButton pending=action.pending() label=("紙の明細に戻す", "Post paper statements again") /> }.into_any()
@@ -531,7 +552,7 @@ fn PaperlessSection(paperless: PaperlessView) -> impl IntoView {
                     view! { <SubmitButton pending=action.pending() label=("オンライン明細に切り替える", "Switch to online statements") /> }.into_any()
                 }}
             </ActionForm>
-        </section>
+        </div>
     }
 }
 

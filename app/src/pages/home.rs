@@ -3,12 +3,12 @@
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use portal_domain::api::HomeView;
+use portal_domain::api::{AccountSummary, CardView, HomeView};
 use portal_domain::card::masked;
 use portal_domain::money::{format_points, format_yen};
 
 use crate::api::load_home;
-use crate::components::{SignInFirst, UnavailableNotice, query_value};
+use crate::components::{SignInFirst, UnavailableNotice, account_query, query_value};
 use crate::i18n::{format_date, t, use_lang};
 use crate::passkey;
 
@@ -40,76 +40,12 @@ fn Home(view: HomeView) -> impl IntoView {
     let HomeView {
         name_ja,
         name_en,
-        cards,
-        month_spending_yen,
         today,
-        next_statement,
-        points,
+        accounts,
         offer_passkey,
         notices,
-        paperless,
     } = view;
-    let month_label = move || {
-        let month = today
-            .get(5..7)
-            .and_then(|m| m.parse::<u8>().ok())
-            .unwrap_or(1);
-        lang.get().pick(
-            format!("{month}月のご利用額（速報）"),
-            "Spent this month so far".to_string(),
-        )
-    };
-    let paper = paperless.map(|p| {
-        let said = match &p.from {
-            Some(from) => (
-                format!(
-                    "オンライン明細をご利用中です（{from}締めの明細から紙の明細は郵送されません）。"
-                ),
-                format!(
-                    "You get statements online (no paper from the statement closing on {from})."
-                ),
-            ),
-            None => (
-                "ご利用明細は紙で郵送しています。".to_string(),
-                "Your statements are posted on paper.".to_string(),
-            ),
-        };
-        view! {
-            <p class="sub" data-testid="paperless">
-                {move || lang.get().pick(said.0.clone(), said.1.clone())}
-                " "
-                <a href="/details#statements-title">{t("送付方法の変更", "Change")}</a>
-            </p>
-        }
-    });
-    let statement = next_statement.map(|s| {
-        let (payment, closing) = (s.payment_date.clone(), s.closing_date.clone());
-        view! {
-            <div class="figure" data-testid="next-statement">
-                <p class="label">
-                    {move || {
-                        if s.is_final {
-                            lang.get().pick("次回お支払い金額（確定）", "Next payment (final)")
-                        } else {
-                            lang.get().pick("次回お支払い金額（未確定）", "Next payment (so far)")
-                        }
-                    }}
-                </p>
-                <p class="value">{format_yen(s.amount_yen)}</p>
-                <p class="sub">
-                    {move || {
-                        lang.get()
-                            .pick(
-                                format!("お支払い日：{}（{}締め）", format_date(lang.get(), &payment), format_date(lang.get(), &closing)),
-                                format!("Due {} (closing {})", format_date(lang.get(), &payment), format_date(lang.get(), &closing)),
-                            )
-                    }}
-                </p>
-                <p class="sub"><a class="standalone" href="/payments">{t("お支払い予定・あとリボ・分割", "Schedule, revolving and instalments")}</a></p>
-                {paper}
-            </div>
-        }
-    });
+    let several = accounts.len() > 1;
     view! {
         <h1>
             {move || lang.get().pick(format!("{name_ja} 様のホーム"), format!("Welcome, {name_en}"))}
@@ -162,51 +98,146 @@ fn Home(view: HomeView) -> impl IntoView {
                 }
             })}
         {offer_passkey.then(|| view! { <PasskeyOffer /> })}
-        <section class="figures" aria-label=move || lang.get().pick("ご利用状況", "Your account at a glance")>
-            <div class="figure" data-testid="month-spending">
-                <p class="label">{month_label}</p>
-                <p class="value">{format_yen(month_spending_yen)}</p>
-                <p class="sub">{t("保留中のご利用を含みます", "Includes pending charges")}</p>
-            </div>
-            {statement}
-            {points
-                .map(|points| {
-                    view! {
-                        <div class="figure" data-testid="points">
-                            <p class="label">{t("メンバーシップ・リワード ポイント", "Membership Rewards points")}</p>
-                            <p class="value">{format_points(points)}</p>
-                            <p class="sub"><a class="standalone" href="/points">{t("ポイントを使う・移行する", "Use or transfer points")}</a></p>
-                        </div>
-                    }
-                })}
-        </section>
-        <h2>{t("ご利用中のカード", "Your cards")}</h2>
-        <ul class="cards">
-            {cards
-                .into_iter()
-                .map(|c| {
-                    let product = (c.product_ja, c.product_en);
-                    let holder = (c.holder_ja, c.holder_en);
-                    let family = c.family;
-                    let frozen = c.frozen;
-                    let last = c.last_digits.clone();
-                    view! {
-                        <li class="card-tile" class:family=family data-testid="card">
-                            <span class="product">
-                                {move || lang.get().pick(product.0.clone(), product.1.clone())}
-                                {family.then(|| view! { <span class="badge">{t("家族カード", "Family card")}</span> })}
-                            </span>
-                            <span class="number" aria-label=move || lang.get().pick(format!("下5桁 {last}"), format!("ending {last}"))>
-                                {masked(&c.last_digits)}
-                            </span>
-                            <span class="holder">{move || lang.get().pick(holder.0.clone(), holder.1.clone())}</span>
-                            {frozen.then(|| view! { <span class="badge frozen" data-testid="card-frozen">{t("停止中", "Frozen")}</span> })}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+        {accounts
+            .into_iter()
+            .map(|account| view! { <AccountOverview account today=today.clone() several /> })
+            .collect_view()}
         <p><a class="standalone" href="/cards">{t("カードの一時停止・解除", "Freeze or unfreeze a card")}</a></p>
+    }
+}
+
+/// One account: its figures and cards. With several accounts (R1) each is headed by its card's
+/// name, and its links open the other pages on it.
+#[component]
+fn AccountOverview(account: AccountSummary, today: String, several: bool) -> impl IntoView {
+    let lang = use_lang();
+    let AccountSummary {
+        account_id,
+        product_ja,
+        product_en,
+        cards,
+        month_spending_yen,
+        next_statement,
+        points,
+        paperless,
+    } = account;
+    let on_account = account_query(account_id, several);
+    let month_label = move || {
+        let month = today
+            .get(5..7)
+            .and_then(|m| m.parse::<u8>().ok())
+            .unwrap_or(1);
+        lang.get().pick(
+            format!("{month}月のご利用額（速報）"),
+            "Spent this month so far".to_string(),
+        )
+    };
+    let paper = paperless.map(|p| {
+        let said = match &p.from {
+            Some(from) => (
+                format!(
+                    "オンライン明細をご利用中です（{from}締めの明細から紙の明細は郵送されません）。"
+                ),
+                format!(
+                    "You get statements online (no paper from the statement closing on {from})."
+                ),
+            ),
+            None => (
+                "ご利用明細は紙で郵送しています。".to_string(),
+                "Your statements are posted on paper.".to_string(),
+            ),
+        };
+        view! {
+            <p class="sub" data-testid="paperless">
+                {move || lang.get().pick(said.0.clone(), said.1.clone())}
+                " "
+                <a href="/details#statements-title">{t("送付方法の変更", "Change")}</a>
+            </p>
+        }
+    });
+    let payments_href = format!("/payments{on_account}");
+    let statement = next_statement.map(|s| {
+        let (payment, closing) = (s.payment_date.clone(), s.closing_date.clone());
+        view! {
+            <div class="figure" data-testid="next-statement">
+                <p class="label">
+                    {move || {
+                        if s.is_final {
+                            lang.get().pick("次回お支払い金額（確定）", "Next payment (final)")
+                        } else {
+                            lang.get().pick("次回お支払い金額（未確定）", "Next payment (so far)")
+                        }
+                    }}
+                </p>
+                <p class="value">{format_yen(s.amount_yen)}</p>
+                <p class="sub">
+                    {move || {
+                        lang.get()
+                            .pick(
+                                format!("お支払い日：{}（{}締め）", format_date(lang.get(), &payment), format_date(lang.get(), &closing)),
+                                format!("Due {} (closing {})", format_date(lang.get(), &payment), format_date(lang.get(), &closing)),
+                            )
+                    }}
+                </p>
+                <p class="sub"><a class="standalone" href=payments_href>{t("お支払い予定・あとリボ・分割", "Schedule, revolving and instalments")}</a></p>
+                {paper}
+            </div>
+        }
+    });
+    let points_href = format!("/points{on_account}");
+    let heading_id = format!("account-{account_id}");
+    let labelled_by = heading_id.clone();
+    let product = (product_ja, product_en);
+    view! {
+        <section class="account" aria-labelledby=labelled_by data-testid="account">
+            <h2 id=heading_id class:visually-hidden=!several>
+                {move || lang.get().pick(product.0.clone(), product.1.clone())}
+            </h2>
+            <div class="figures">
+                <div class="figure" data-testid="month-spending">
+                    <p class="label">{month_label}</p>
+                    <p class="value">{format_yen(month_spending_yen)}</p>
+                    <p class="sub">{t("保留中のご利用を含みます", "Includes pending charges")}</p>
+                </div>
+                {statement}
+                {points
+                    .map(|points| {
+                        view! {
+                            <div class="figure" data-testid="points">
+                                <p class="label">{t("メンバーシップ・リワード ポイント", "Membership Rewards points")}</p>
+                                <p class="value">{format_points(points)}</p>
+                                <p class="sub"><a class="standalone" href=points_href>{t("ポイントを使う・移行する", "Use or transfer points")}</a></p>
+                            </div>
+                        }
+                    })}
+            </div>
+            <h3>{t("ご利用中のカード", "Your cards")}</h3>
+            <ul class="cards">
+                {cards.into_iter().map(|c| view! { <CardTile card=c /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn CardTile(card: CardView) -> impl IntoView {
+    let lang = use_lang();
+    let product = (card.product_ja, card.product_en);
+    let holder = (card.holder_ja, card.holder_en);
+    let family = card.family;
+    let last = card.last_digits.clone();
+    view! {
+        <li class="card-tile" class:family=family data-testid="card">
+            <span class="product">
+                {move || lang.get().pick(product.0.clone(), product.1.clone())}
+                {family.then(|| view! { <span class="badge">{t("家族カード", "Family card")}</span> })}
+            </span>
+            <span class="number" aria-label=move || lang.get().pick(format!("下5桁 {last}"), format!("ending {last}"))>
+                {masked(&card.last_digits)}
+            </span>
+            <span class="holder">{move || lang.get().pick(holder.0.clone(), holder.1.clone())}</span>
+            {card.frozen.then(|| view! { <span class="badge frozen" data-testid="card-frozen">{t("停止中", "Frozen")}</span> })}
+        </li>
     }
 }
 

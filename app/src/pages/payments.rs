@@ -12,7 +12,9 @@ use portal_domain::money::format_yen;
 use portal_domain::payments::{INSTALMENT_COUNTS, PlanChoice, PlanKind};
 
 use crate::api::{CheckSpendingPower, change_plan, load_payments, undo_plan};
-use crate::components::{FormNotice, Outcome, answered, form_outcome};
+use crate::components::{
+    AccountSwitcher, FormNotice, Outcome, account_in_url, answered, form_outcome,
+};
 use crate::i18n::{Lang, Text, format_date, t, use_lang};
 use crate::messages;
 
@@ -22,9 +24,14 @@ pub fn PaymentsPage() -> impl IntoView {
     // Bumped after a change, so the schedule is read again.
     let version = RwSignal::new(0u32);
     let done = RwSignal::new(None::<Text>);
-    let payments = Resource::new(move || version.get(), |_| load_payments());
+    let account = account_in_url();
+    let payments = Resource::new(
+        move || (version.get(), account.get()),
+        |(_, account)| load_payments(account),
+    );
     view! {
         <h1>{t("お支払い", "Payments")}</h1>
+        <AccountSwitcher path="/payments" holder_only=true />
         <div role="status" aria-live="polite">
             {move || done.get().map(|text| view! { <p class="notice ok" data-testid="payments-done">{move || text.get(lang.get())}</p> })}
         </div>
@@ -156,7 +163,8 @@ fn plan_label(lang: Lang, kind: PlanKind, monthly_yen: i64, payments: u8) -> Str
 #[component]
 fn PlanList(plans: Vec<PlanView>, version: RwSignal<u32>, done: RwSignal<Option<Text>>) -> AnyView {
     let lang = use_lang();
-    let undo = Action::new(|id: &i64| undo_plan(*id));
+    let account = account_in_url();
+    let undo = Action::new(move |id: &i64| undo_plan(*id, account.get_untracked()));
     let outcome = Memo::new(move |_| {
         undo.value()
             .get()
@@ -250,8 +258,15 @@ fn ChangeForm(
     let count = RwSignal::new(INSTALMENT_COUNTS[0]);
     let preview = RwSignal::new(None::<PlanPreview>);
     type Ask = (Vec<i64>, PlanChoice, bool, Option<PlanSeen>);
-    let submit = Action::new(|(ids, choice, confirm, seen): &Ask| {
-        change_plan(ids.clone(), *choice, *confirm, seen.clone())
+    let account = account_in_url();
+    let submit = Action::new(move |(ids, choice, confirm, seen): &Ask| {
+        change_plan(
+            ids.clone(),
+            *choice,
+            *confirm,
+            seen.clone(),
+            account.get_untracked(),
+        )
     });
     let outcome = Memo::new(move |_| {
         submit
@@ -503,6 +518,7 @@ fn Preview(
 #[component]
 fn SpendingPower() -> AnyView {
     let lang = use_lang();
+    let account = account_in_url();
     let check = ServerAction::<CheckSpendingPower>::new();
     let outcome = form_outcome(check.value());
     let answer = move || match check.value().get() {
@@ -520,6 +536,7 @@ fn SpendingPower() -> AnyView {
             </p>
             <FormNotice outcome />
             <ActionForm action=check attr:class="inline">
+                {move || account.get().map(|a| view! { <input type="hidden" name="account" value=a.to_string() /> })}
                 <div class="field">
                     <label for="power-amount">{t("ご利用予定金額（円）", "Amount (yen)")}</label>
                     <input

@@ -9,7 +9,9 @@ use portal_domain::money::{format_count, format_points, format_yen, parse_amount
 use portal_domain::points::{CATALOG, Partner, TransferStatus, catalog_item};
 
 use crate::api::{AppError, LinkPartner, load_points, use_points};
-use crate::components::{FormNotice, Outcome, answered, form_outcome};
+use crate::components::{
+    AccountSwitcher, FormNotice, Outcome, account_in_url, answered, form_outcome,
+};
 use crate::i18n::{Lang, Text, format_date, format_moment, t, use_lang};
 use crate::messages;
 
@@ -32,9 +34,14 @@ pub fn PointsPage() -> impl IntoView {
     let lang = use_lang();
     let version = RwSignal::new(0u32);
     let done = RwSignal::new(None::<Text>);
-    let points = Resource::new(move || version.get(), |_| load_points());
+    let account = account_in_url();
+    let points = Resource::new(
+        move || (version.get(), account.get()),
+        |(_, account)| load_points(account),
+    );
     view! {
         <h1>{t("ポイント（メンバーシップ・リワード）", "Points (Membership Rewards)")}</h1>
+        <AccountSwitcher path="/points" holder_only=true />
         <div role="status" aria-live="polite">
             {move || done.get().map(|text| view! { <p class="notice ok" data-testid="points-done">{move || text.get(lang.get())}</p> })}
         </div>
@@ -69,8 +76,9 @@ struct UseForm {
 
 impl UseForm {
     fn new(version: RwSignal<u32>, done: RwSignal<Option<Text>>, success: Text) -> Self {
-        let action: UseAction = Action::new(|(id, request): &(String, UseRequest)| {
-            use_points(id.clone(), request.clone())
+        let account = account_in_url();
+        let action: UseAction = Action::new(move |(id, request): &(String, UseRequest)| {
+            use_points(id.clone(), request.clone(), account.get_untracked())
         });
         let request_id = RwSignal::new(String::new());
         let outcome = Memo::new(move |_| {
@@ -137,6 +145,7 @@ fn Points(view: PointsView, version: RwSignal<u32>, done: RwSignal<Option<Text>>
     let uses = RwSignal::new(uses);
     let balance = RwSignal::new(balance);
     let polls = RwSignal::new(0u32);
+    let account = account_in_url();
     Effect::new(move |_| {
         let waiting = uses.with(|list| list.iter().any(is_waiting));
         if !waiting || polls.get_untracked() >= MAX_POLLS {
@@ -144,7 +153,7 @@ fn Points(view: PointsView, version: RwSignal<u32>, done: RwSignal<Option<Text>>
         }
         let poll = move || {
             leptos::task::spawn_local(async move {
-                if let Ok(Reply::Done(view)) = load_points().await {
+                if let Ok(Reply::Done(view)) = load_points(account.get_untracked()).await {
                     let _ = polls.try_update(|n| *n += 1);
                     let _ = balance.try_set(view.balance);
                     let _ = uses.try_set(view.uses);
@@ -335,6 +344,7 @@ fn PartnerItem(
         ratio,
     } = partner;
     let code = partner.code();
+    let account = account_in_url();
     let link = ServerAction::<LinkPartner>::new();
     let link_outcome = form_outcome(link.value());
     Effect::new(move |_| {
@@ -381,6 +391,7 @@ fn PartnerItem(
                 <FormNotice outcome=link_outcome />
                 <ActionForm action=link attr:class="inline">
                     <input type="hidden" name="partner" value=code />
+                    {account.get_untracked().map(|a| view! { <input type="hidden" name="account" value=a.to_string() /> })}
                     <div class="field">
                         <label for=format!("partner-number-{code}")>{move || lang.get().pick(
                             format!("{}の会員番号（{digits}桁）", partner.names().0),

@@ -1,5 +1,6 @@
 //! Online users, the sign-in guard, sessions and registration/recovery flows.
 
+use super::cards::ADD_ONLINE_CARD;
 use super::{Db, DbResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -51,7 +52,8 @@ pub struct FlowRow {
     pub code_sends: i64,
     pub code_used_at: Option<i64>,
     pub completed_at: Option<i64>,
-    /// The new e-mail address or mobile number a contact change waits to confirm.
+    /// What the flow carries to its end: the new e-mail address or mobile number a contact change
+    /// waits to confirm, the card a PIN is for, the card a registration proved.
     pub pending_value: Option<String>,
 }
 
@@ -84,14 +86,17 @@ impl Db {
     }
 
     /// Fails with a unique violation when the member or the login key already has an account.
+    /// The online account, with the card it was registered with as the first of its scope.
     pub async fn create_online_user(
         &self,
         member_id: i64,
+        card_id: i64,
         login_key: &str,
         display_user_id: &str,
         password_hash: &str,
         now: i64,
     ) -> DbResult<i64> {
+        let mut tx = self.pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO online_users (member_id, login_key, display_user_id, password_hash, created_at, password_changed_at)
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -101,8 +106,15 @@ impl Db {
         .bind(display_user_id)
         .bind(password_hash)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        sqlx::query(ADD_ONLINE_CARD)
+            .bind(member_id)
+            .bind(card_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(id)
     }
 

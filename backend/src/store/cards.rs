@@ -7,6 +7,17 @@ use portal_domain::points;
 use super::points::{PointsEntry, balance_in, lock_account, record_points};
 use super::{Db, DbResult};
 
+/// The one definition of a member's scope, for queries over `cards c JOIN card_accounts a` with
+/// the member's id as `$1`.
+pub(crate) const IN_SCOPE: &str = "c.account_id IN (SELECT s.account_id FROM online_cards o
+         JOIN cards s ON s.id = o.card_id WHERE o.member_id = $1)
+     AND (a.primary_member_id = $1 OR c.member_id = $1)";
+
+/// Brings a card into a member's scope (`$1` member, `$2` card, `$3` now); a second time, nothing.
+pub(crate) const ADD_ONLINE_CARD: &str =
+    "INSERT INTO online_cards (member_id, card_id, added_at) VALUES ($1, $2, $3)
+     ON CONFLICT (member_id, card_id) DO NOTHING";
+
 /// A card found by its number, with what identity checks compare.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CardHolder {
@@ -61,6 +72,7 @@ impl CardRow {
     /// The card as the screens show it.
     pub fn view(&self) -> CardView {
         CardView {
+            account_id: self.account_id,
             product_ja: self.product_ja.clone(),
             product_en: self.product_en.clone(),
             holder_ja: self.holder_ja.clone(),
@@ -154,20 +166,32 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The member's own cards and, on accounts they hold, their family members' cards.
+    /// The member's scope: on the accounts of the cards she brought into the portal
+    /// (`online_cards`), every card of those she holds and her own card of the others.
     pub async fn visible_cards(&self, member_id: i64) -> DbResult<Vec<CardRow>> {
-        sqlx::query_as(
+        sqlx::query_as(&format!(
             "SELECT c.id AS card_id, c.account_id, c.member_id, a.product_ja, a.product_en, m.name_ja AS holder_ja,
                     m.name_en AS holder_en, c.last_digits, c.is_family, c.frozen_at
              FROM cards c
              JOIN card_accounts a ON a.id = c.account_id
              JOIN members m ON m.id = c.member_id
-             WHERE a.primary_member_id = $1 OR c.member_id = $1
-             ORDER BY c.account_id, c.is_family, c.id",
-        )
+             WHERE {IN_SCOPE}
+             ORDER BY c.account_id, c.is_family, c.id"
+        ))
         .bind(member_id)
         .fetch_all(&self.pool)
         .await
+    }
+
+    /// Brings a card (and so its account) into the member's portal; false if it already was.
+    pub async fn add_online_card(&self, member_id: i64, card_id: i64, now: i64) -> DbResult<bool> {
+        let done = sqlx::query(ADD_ONLINE_CARD)
+            .bind(member_id)
+            .bind(card_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn account_cycle(&self, account_id: i64) -> DbResult<Option<BillingCycle>> {

@@ -1,5 +1,6 @@
 //! IC card PINs (C8): inserted once per card, read only to be shown to a verified member.
 
+use super::cards::IN_SCOPE;
 use super::{Db, DbResult, is_unique_violation};
 
 /// What proves a card's security codes.
@@ -24,11 +25,11 @@ impl Db {
 
     /// The cards with a PIN among those the member sees (the scope of `visible_cards`), at once.
     pub async fn cards_with_pin(&self, member_id: i64) -> DbResult<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as(
+        let rows: Vec<(i64,)> = sqlx::query_as(&format!(
             "SELECT p.card_id FROM card_pins p JOIN cards c ON c.id = p.card_id
              JOIN card_accounts a ON a.id = c.account_id
-             WHERE a.primary_member_id = $1 OR c.member_id = $1",
-        )
+             WHERE {IN_SCOPE}"
+        ))
         .bind(member_id)
         .fetch_all(&self.pool)
         .await?;

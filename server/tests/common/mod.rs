@@ -391,6 +391,22 @@ pub async fn register_ken(browser: &Browser, user_id: &str, password: &str) {
 
 pub const HANAKO_PASSWORD: &str = "Sakura-garden-2026";
 
+/// A member registers online with her card (number, front code, birth date) and is signed in.
+pub async fn register(browser: &Browser, card: [(&str, &str); 3], user_id: &str, password: &str) {
+    assert!(browser.reply("register_card", &card).await.is_done());
+    let reply = browser
+        .reply(
+            "register_account",
+            &[
+                ("user_id", user_id),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await;
+    assert!(reply.is_done(), "{reply:?}");
+}
+
 /// 山田 花子 registers her family card online as `hanako87`, and is signed in.
 pub async fn register_hanako(browser: &Browser) {
     let card = [
@@ -398,16 +414,5 @@ pub async fn register_hanako(browser: &Browser) {
         ("front_code", "9876"),
         ("birth_date", "1987-09-30"),
     ];
-    assert!(browser.reply("register_card", &card).await.is_done());
-    let reply = browser
-        .reply(
-            "register_account",
-            &[
-                ("user_id", "hanako87"),
-                ("password", HANAKO_PASSWORD),
-                ("password_confirm", HANAKO_PASSWORD),
-            ],
-        )
-        .await;
-    assert!(reply.is_done(), "{reply:?}");
+    register(browser, card, "hanako87", HANAKO_PASSWORD).await;
 }
