@@ -5,6 +5,7 @@ use portal_domain::api::{Field, PasskeyRefusal, PolicyView, Problem, Refusal};
 use portal_domain::card::{CardNumberError, CodeError};
 use portal_domain::credentials::{PasswordProblem, UserIdError};
 use portal_domain::details::DetailProblem;
+use portal_domain::family::{FamilyProblem, MAX_PER_ACCOUNT};
 use portal_domain::money::format_count;
 use portal_domain::otp::CodeRefusal;
 use portal_domain::passkey::{CeremonyRefusal, NameProblem};
@@ -88,6 +89,16 @@ pub fn problem(field: Field, problem: Problem) -> Text {
             Field::Pin | Field::PinConfirm => {
                 Text::new("暗証番号を入力してください。", "Enter the PIN.")
             }
+            Field::NameJa => Text::new("氏名を入力してください。", "Enter the name."),
+            Field::NameKana => Text::new(
+                "フリガナを入力してください。",
+                "Enter the name in katakana.",
+            ),
+            Field::NameEn => Text::new(
+                "カードに記載するローマ字の氏名を入力してください。",
+                "Enter the name for the card in Latin letters.",
+            ),
+            Field::Relationship => Text::new("続柄を選んでください。", "Choose the relationship."),
         },
         Problem::CardNumber(e) => match e {
             CardNumberError::Empty => {
@@ -237,6 +248,40 @@ pub fn problem(field: Field, problem: Problem) -> Text {
         ),
         Problem::Detail(p) => detail_problem(p),
         Problem::Pin(p) => pin_problem(p),
+        Problem::Family(p) => family_problem(p),
+    }
+}
+
+fn family_problem(problem: FamilyProblem) -> Text {
+    match problem {
+        FamilyProblem::KanaOnly => Text::new(
+            "フリガナはカタカナで入力してください。",
+            "Write the name in katakana.",
+        ),
+        FamilyProblem::LatinOnly => Text::new(
+            "ローマ字（A〜Z）で入力してください。",
+            "Use Latin letters (A to Z).",
+        ),
+        FamilyProblem::TooLong => Text::new(
+            "入力が長すぎます。短くしてください。",
+            "This is too long. Shorten it.",
+        ),
+        FamilyProblem::BadCharacters => Text::new(
+            "氏名に数字や記号は使えません。",
+            "A name cannot contain digits or symbols.",
+        ),
+        FamilyProblem::BirthDate => Text::new(
+            "生年月日を正しく入力してください。",
+            "Enter a valid date of birth.",
+        ),
+        FamilyProblem::TooYoung => Text::new(
+            "家族カードは18歳以上の方がお申し込みいただけます。",
+            "A family card's holder must be 18 or older.",
+        ),
+        FamilyProblem::UnknownRelationship => Text::new(
+            "一覧から続柄を選んでください。",
+            "Choose the relationship from the list.",
+        ),
     }
 }
 
@@ -442,6 +487,14 @@ pub fn refusal(refusal: Refusal) -> Text {
         Refusal::CardNotFound => Text::new(
             "このカードはお手続きいただけません。",
             "This card is not one you can manage here.",
+        ),
+        Refusal::AlreadyApplied => Text::new(
+            "この方の家族カードはすでにお申し込みいただいています。",
+            "A family card was already applied for for this person.",
+        ),
+        Refusal::TooManyApplications => Text::new(
+            format!("1つの口座でお申し込みいただける家族カードは{MAX_PER_ACCOUNT}枚までです。"),
+            format!("One account can apply for at most {MAX_PER_ACCOUNT} family cards."),
         ),
         Refusal::CardAlreadyAdded => Text::new(
             "このカードはすでに会員ポータルでご覧いただけます。",

@@ -86,6 +86,8 @@ pub struct Config {
     pub plans: PlanTerms,
     pub spending: SpendingRule,
     pub points: PointSettings,
+    /// In demo mode, the issuer issues a family card this many seconds after its application.
+    pub demo_issue_secs: i64,
 }
 
 /// Membership Rewards settings.
@@ -287,6 +289,7 @@ impl Config {
                 ratios: partner_ratios(&vars)?,
                 demo_transfer_secs: number(&vars, "PORTAL_DEMO_TRANSFER_SECS", 5)?,
             },
+            demo_issue_secs: number(&vars, "PORTAL_DEMO_ISSUE_SECS", 10)?,
         })
     }
 

@@ -18,6 +18,7 @@ mod cards;
 mod closing;
 mod confirmation;
 mod details;
+mod family;
 mod guards;
 mod home;
 mod identity;
@@ -42,6 +43,7 @@ use store::Db;
 use store::mail::AuditEntry;
 
 pub use details::{AddressForm, Contact, PhonesForm};
+pub use family::FamilyForm;
 pub use identity::IdentityForm;
 pub use passkeys::Challenge;
 pub use pin::PinStart;

@@ -79,6 +79,7 @@ pub mod activity;
 pub mod auth;
 pub mod cards;
 pub mod details;
+pub mod family;
 pub mod guards;
 pub mod mail;
 pub mod notices;

@@ -7,6 +7,7 @@ use crate::activity::{FilterProblem, MemoProblem};
 use crate::card::{CardNumberError, CodeError};
 use crate::credentials::{PasswordProblem, UserIdError};
 use crate::details::DetailProblem;
+use crate::family::FamilyProblem;
 use crate::otp::CodeRefusal;
 use crate::passkey::{CeremonyRefusal, NameProblem};
 use crate::payments::PlanProblem;
@@ -19,6 +20,7 @@ pub use crate::activity::{ActivityLine, ActivityPage, ActivitySummary, HolderTot
 pub use crate::card::CardView;
 pub use crate::credentials::RecoveredUserId;
 pub use crate::details::{DetailChangeView, DetailsView, PaperlessView, PostalAddress};
+pub use crate::family::{ApplicationStatus, FamilyApplicationView, Relationship};
 pub use crate::otp::{CodeSent, email_hint};
 pub use crate::passkey::{PasskeySignedIn, PasskeyView, SecurityView};
 pub use crate::payments::{
@@ -65,6 +67,11 @@ pub enum Field {
     BackCode,
     Pin,
     PinConfirm,
+    /// A family card applicant's name in kanji, in kana, on the card; how they are related.
+    NameJa,
+    NameKana,
+    NameEn,
+    Relationship,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +95,7 @@ pub enum Problem {
     UnknownItem,
     Detail(DetailProblem),
     Pin(PinProblem),
+    Family(FamilyProblem),
 }
 
 /// Why a well-formed request was refused.
@@ -138,6 +146,10 @@ pub enum Refusal {
     CardNotFound,
     /// The card is in the member's portal already.
     CardAlreadyAdded,
+    /// A family card was applied for already for this person on this account.
+    AlreadyApplied,
+    /// The account has as many family card applications as one account may have.
+    TooManyApplications,
     /// Only the account holder (the main card member) manages payments and points.
     HolderOnly,
     /// The charge cannot be changed: already paid, in a plan, or changed a moment ago elsewhere.

@@ -76,6 +76,15 @@ pub fn parse_code(input: &str, len: usize) -> Result<String, CodeError> {
 }
 
 /// The Luhn (mod 10) check used by every card scheme.
+/// `body` (14 digits) with the check digit that makes a valid card number: how the issuer numbers
+/// a new card.
+pub fn with_check_digit(body: &str) -> Option<CardNumber> {
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|n| luhn_valid(n))
+        .and_then(|n| CardNumber::parse(&n).ok())
+}
+
 pub fn luhn_valid(digits: &str) -> bool {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
@@ -191,6 +200,16 @@ mod tests {
         ] {
             assert!(luhn_valid(n), "{n}");
         }
+    }
+
+    #[test]
+    fn a_check_digit_completes_a_number() {
+        assert_eq!(
+            with_check_digit("37123456789000").map(|n| n.digits().to_string()),
+            Some("371234567890005".to_string())
+        );
+        assert!(with_check_digit("3712345678900").is_none(), "too short");
+        assert!(with_check_digit("3712345678900x").is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod api;
 pub mod card;
 pub mod credentials;
 pub mod details;
+pub mod family;
 pub mod lockout;
 pub mod money;
 pub mod otp;

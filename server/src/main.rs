@@ -39,7 +39,7 @@ async fn run() -> Result<(), String> {
     spawn_session_purge(portal.clone());
     spawn_statement_closing(portal.clone());
     if portal.config.demo {
-        spawn_demo_partner(portal.clone());
+        spawn_demo_back_office(portal.clone());
     }
     let addr = leptos.site_addr;
     let app = http::router(leptos, portal);
@@ -86,15 +86,18 @@ fn spawn_statement_closing(portal: Arc<Portal>) {
     });
 }
 
-/// In demo mode the partner programs are played by the portal: it answers each transfer after the
-/// configured delay.
-fn spawn_demo_partner(portal: Arc<Portal>) {
+/// In demo mode the partner programs and the issuer's card production are played by the portal: it
+/// answers each transfer and issues each family card after the configured delays.
+fn spawn_demo_back_office(portal: Arc<Portal>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             every.tick().await;
             if let Err(e) = portal.answer_demo_transfers().await {
                 tracing::warn!(error = %e, "demo transfers not answered");
+            }
+            if let Err(e) = portal.issue_demo_family_cards().await {
+                tracing::warn!(error = %e, "demo family cards not issued");
             }
         }
     });

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use portal_domain::api::{
-    ActivityPage, ActivitySummary, CodeSent, DetailsView, HomeView, PasskeySignedIn, PaymentsView,
-    PinView, PlanPreview, PlanSeen, PointsView, PostalAddress, RecoveredUserId, Reply,
-    SecurityView, SessionView, SpendingAnswer, UseDone, UseRequest,
+    ActivityPage, ActivitySummary, CodeSent, DetailsView, FamilyApplicationView, HomeView,
+    PasskeySignedIn, PaymentsView, PinView, PlanPreview, PlanSeen, PointsView, PostalAddress,
+    RecoveredUserId, Reply, SecurityView, SessionView, SpendingAnswer, UseDone, UseRequest,
 };
 use portal_domain::card::CardView;
 use portal_domain::payments::PlanChoice;
