@@ -204,14 +204,13 @@ impl Portal {
             front_code_mac: &self.keys.card_code_mac(&number_mac, "front", front_code),
             back_code_mac: &self.keys.card_code_mac(&number_mac, "back", back_code),
         };
-        if self
+        let Some(holder_id) = self
             .db
             .issue_family_card(application, &card, self.now())
             .await?
-            .is_none()
-        {
+        else {
             return Ok(false);
-        }
+        };
         tracing::info!(application = application.id, "family card issued");
         let last = number.last_digits();
         self.notify_member(
@@ -227,20 +226,18 @@ impl Portal {
             ),
         )
         .await?;
-        if let Some(holder) = self.db.card_holder_by_number_mac(&number_mac).await? {
-            let origin = &self.config.passkeys.origin;
-            self.notify_member(
-                holder.member_id,
-                "【会員ポータル】家族カードのご案内 / Your family card",
-                &format!(
-                    "家族カード（下5桁 {last}）を発行しました。カードが届いたら、会員ポータルでご登録いただけます: {origin}/register"
-                ),
-                &format!(
-                    "A family card (ending {last}) was issued for you. When it arrives, register it in the member portal: {origin}/register"
-                ),
-            )
-            .await?;
-        }
+        let origin = &self.config.passkeys.origin;
+        self.notify_member(
+            holder_id,
+            "【会員ポータル】家族カードのご案内 / Your family card",
+            &format!(
+                "家族カード（下5桁 {last}）を発行しました。カードが届いたら、会員ポータルでご登録いただけます: {origin}/register"
+            ),
+            &format!(
+                "A family card (ending {last}) was issued for you. When it arrives, register it in the member portal: {origin}/register"
+            ),
+        )
+        .await?;
         Ok(true)
     }
 

@@ -125,8 +125,8 @@ impl Db {
     }
 
     /// Issues the card of an application still received: its holder becomes a member (living at
-    /// the main member's address), the card joins the account as a family card. `None` when the
-    /// application was issued already (by another process, a moment ago).
+    /// the main member's address), the card joins the account as a family card. The new member's
+    /// id, or `None` when the application was issued already (by another process, a moment ago).
     pub async fn issue_family_card(
         &self,
         application: &ApplicationRow,
@@ -194,6 +194,6 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(Some(card_id))
+        Ok(Some(member_id))
     }
 }
